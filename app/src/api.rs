@@ -1,0 +1,194 @@
+//! Server functions: thin doors from the pages into `directory`, and the data they return.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person as the pages see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    /// Permission names (`users.read`, …) so the UI disables what the server would refuse.
+    pub permissions: Vec<String>,
+}
+
+impl Me {
+    pub fn can(&self, permission: &str) -> bool {
+        self.permissions.iter().any(|p| p == permission)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    pub status: String,
+    pub created: String,
+    pub last_login: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub users: Vec<UserRow>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub ip: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityPage {
+    pub events: Vec<ActivityRow>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub const PER_PAGE: u64 = 50;
+
+/// Whether first-run setup is still open. Answers 404 once it is not, for `/setup`.
+#[server(endpoint = "setup_state")]
+pub async fn setup_state() -> Result<bool, AppError> {
+    let needed = crate::ssr::directory()?.setup().is_needed().await?;
+    if !needed {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    Ok(needed)
+}
+
+/// Creates the owner on first run and signs them in.
+#[server(endpoint = "setup")]
+pub async fn setup_owner(
+    username: String,
+    email: String,
+    full_name: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    use directory::setup::OwnerInput;
+    if password != password_confirm {
+        return Err(directory::Error::invalid("password_confirm", "The passwords do not match.").into());
+    }
+    let dir = crate::ssr::directory()?;
+    let visitor = crate::ssr::visitor()?;
+    let input = OwnerInput { username, email, full_name, password: password.into() };
+    let owner = dir.setup().create_owner(&visitor.actor, input).await?;
+    start_session(&owner, &visitor).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Signs in with a username or email and a password.
+#[server(endpoint = "login")]
+pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let dir = crate::ssr::directory()?;
+    let visitor = crate::ssr::visitor()?;
+    let user = dir.auth().login(&visitor.actor, &login, &password.into()).await?;
+    start_session(&user, &visitor).await?;
+    leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Starts a fresh session for `user`: a new id (so a planted cookie is worthless) holding
+/// who signed in and from where.
+#[cfg(feature = "ssr")]
+async fn start_session(user: &directory::User, visitor: &crate::ssr::Visitor) -> Result<(), AppError> {
+    use crate::ssr::session_error;
+    use directory::sessions::{IP_KEY, USER_AGENT_KEY, USER_KEY};
+    let session = crate::ssr::session()?;
+    session.cycle_id().await.map_err(session_error)?;
+    session.insert(USER_KEY, user.id).await.map_err(session_error)?;
+    session.insert(IP_KEY, &visitor.actor.ip).await.map_err(session_error)?;
+    session.insert(USER_AGENT_KEY, &visitor.actor.user_agent).await.map_err(session_error)?;
+    Ok(())
+}
+
+/// Ends the session and goes back to the sign-in page.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let dir = crate::ssr::directory()?;
+    let visitor = crate::ssr::visitor()?;
+    if visitor.user.is_some() {
+        dir.auth().logout(&visitor.actor).await?;
+    }
+    crate::ssr::session()?.flush().await.map_err(crate::ssr::session_error)?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in person, or `None`.
+#[server(endpoint = "me")]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    let visitor = crate::ssr::visitor()?;
+    Ok(visitor.user.map(|user| Me {
+        permissions: user.role.permissions().iter().map(|p| p.name().to_string()).collect(),
+        username: user.username.to_string(),
+        display_name: user.display_name,
+        email: user.email.to_string(),
+        role: user.role.name().to_string(),
+    }))
+}
+
+/// One page of the users list.
+#[server(endpoint = "users")]
+pub async fn list_users(search: Option<String>, page: Option<u64>) -> Result<UsersPage, AppError> {
+    use crate::ssr::format_time;
+    let (_, actor) = crate::ssr::signed_in()?;
+    let page = page.unwrap_or(0);
+    let query = directory::users::ListQuery { search, page, per_page: PER_PAGE };
+    let result = crate::ssr::directory()?.users().list(&actor, query).await?;
+    let users = result
+        .users
+        .into_iter()
+        .map(|user| UserRow {
+            id: user.id.to_string(),
+            username: user.username.to_string(),
+            display_name: user.display_name,
+            email: user.email.to_string(),
+            role: user.role.name().to_string(),
+            status: user.status.name().to_string(),
+            created: format_time(user.created_at),
+            last_login: user.last_login_at.map(format_time),
+        })
+        .collect();
+    Ok(UsersPage { users, total: result.total, page, per_page: PER_PAGE })
+}
+
+/// One page of the audit trail, newest first.
+#[server(endpoint = "activity")]
+pub async fn list_activity(page: Option<u64>) -> Result<ActivityPage, AppError> {
+    use crate::ssr::format_time;
+    let (_, actor) = crate::ssr::signed_in()?;
+    let page = page.unwrap_or(0);
+    let result = crate::ssr::directory()?.audit().list(&actor, page, PER_PAGE).await?;
+    let events = result
+        .events
+        .into_iter()
+        .map(|event| ActivityRow {
+            id: event.id,
+            at: format_time(event.at),
+            actor: event.actor,
+            action: event.action,
+            target: event.target,
+            ip: event.ip,
+        })
+        .collect();
+    Ok(ActivityPage { events, total: result.total, page, per_page: PER_PAGE })
+}

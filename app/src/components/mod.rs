@@ -1,0 +1,5 @@
+//! Widgets shared by the pages: layout, form parts, tables, empty states.
+
+pub mod form;
+pub mod layout;
+pub mod widgets;

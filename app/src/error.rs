@@ -1,0 +1,73 @@
+//! The error server functions return: a code, a sentence for people, and the form field.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    /// Stable, machine-readable: `invalid_input`, `invalid_credentials`, `forbidden`, …
+    pub code: String,
+    pub message: String,
+    /// The form field the message is about, so the form can mark it.
+    pub field: Option<String>,
+}
+
+impl AppError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self { code: code.to_string(), message: message.into(), field: None }
+    }
+
+    /// True when this error is about the named form field.
+    pub fn is_about(&self, field: &str) -> bool {
+        self.field.as_deref() == Some(field)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::new(
+                "network",
+                "Gatehouse could not be reached. Check your connection and try again.",
+            ),
+            other => {
+                Self::new("internal", format!("Something went wrong on our side ({other})."))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<directory::Error> for AppError {
+    /// The one mapping from domain errors to what a server function answers.
+    fn from(err: directory::Error) -> Self {
+        use directory::Error as E;
+        if matches!(err, E::Database(_) | E::Internal(_)) {
+            tracing::error!(error = %err, "server function failed");
+        }
+        let status = match &err {
+            E::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
+            E::Conflict(_) => http::StatusCode::CONFLICT,
+            E::NotFound(_) | E::SetupComplete => http::StatusCode::NOT_FOUND,
+            E::Unauthenticated | E::InvalidCredentials => http::StatusCode::UNAUTHORIZED,
+            E::AccountInactive(_) | E::Forbidden(_) => http::StatusCode::FORBIDDEN,
+            E::Database(_) | E::Internal(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        // A plain form post (no JavaScript yet) is answered with a redirect carrying the
+        // error, and a browser follows a redirect only with a 3xx status: leave it alone.
+        if !crate::ssr::is_html_form_post() {
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(status);
+            }
+        }
+        Self {
+            code: err.code().to_string(),
+            message: err.public_message(),
+            field: err.field().map(str::to_string),
+        }
+    }
+}

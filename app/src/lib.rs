@@ -1,0 +1,103 @@
+//! Gatehouse's web UI: Leptos pages rendered on the server and hydrated in the browser.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[path = "../../directory/src/rules.rs"]
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use components::layout::Dashboard;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+use pages::activity::ActivityPage;
+use pages::login::LoginPage;
+use pages::not_found::NotFound;
+use pages::overview::OverviewPage;
+use pages::placeholder::{AppsPage, GroupsPage, SettingsPage};
+use pages::profile::ProfilePage;
+use pages::setup::SetupPage;
+use pages::users::UsersPage;
+
+/// Pages anyone may open without signing in; every other page needs a session.
+pub const PUBLIC_PAGES: &[&str] = &["/login", "/setup"];
+
+/// The HTML document around the app, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <link rel="stylesheet" href="/pkg/gatehouse.css"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Scripts run only with this response's nonce; nothing may frame the pages.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let nonce = leptos::nonce::use_nonce().map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, after hydration: the mark tells tests (and curious
+    // people in devtools) that the page is now handled by the app.
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Title formatter=|text: String| if text.is_empty() { "Gatehouse".to_string() } else { format!("{text} · Gatehouse") }/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=Dashboard ssr=SsrMode::Async>
+                    <Route path=path!("") view=OverviewPage/>
+                    <Route path=path!("users") view=UsersPage/>
+                    <Route path=path!("groups") view=GroupsPage/>
+                    <Route path=path!("apps") view=AppsPage/>
+                    <Route path=path!("activity") view=ActivityPage/>
+                    <Route path=path!("settings") view=SettingsPage/>
+                    <Route path=path!("profile") view=ProfilePage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The browser's entry point, called by the `frontend` crate.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,64 @@
+//! `/activity`: the audit trail, newest first.
+
+use crate::api::{ActivityPage, list_activity};
+use crate::components::widgets::{EmptyState, PageHeader, Pagination};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || query.with(|q| q.get("page")).and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
+    let events = Resource::new(page, |page| list_activity(Some(page)));
+    view! {
+        <Title text="Activity"/>
+        <PageHeader title="Activity" description="Every change and every sign-in attempt, newest first."/>
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading activity…"</p> }>
+            {move || Suspend::new(async move {
+                match events.await {
+                    Ok(result) => view! { <ActivityTable result/> }.into_any(),
+                    Err(err) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-400">{err.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ActivityTable(result: ActivityPage) -> impl IntoView {
+    if result.events.is_empty() {
+        return view! {
+            <EmptyState title="No activity yet".to_string()
+                text="Sign-ins and changes to the directory will be listed here as they happen.".to_string()/>
+        }.into_any();
+    }
+    let rows = result.events.into_iter().map(|e| view! {
+        <tr>
+            <td class="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300">{e.at}</td>
+            <td class="px-4 py-3 font-mono text-xs">{e.action}</td>
+            <td class="max-w-48 truncate px-4 py-3">{e.actor.unwrap_or_else(|| "—".to_string())}</td>
+            <td class="hidden max-w-48 truncate px-4 py-3 sm:table-cell">{e.target.unwrap_or_else(|| "—".to_string())}</td>
+            <td class="hidden px-4 py-3 text-slate-600 dark:text-slate-300 md:table-cell">{e.ip.unwrap_or_else(|| "—".to_string())}</td>
+        </tr>
+    }).collect_view();
+    let href = Callback::new(|page: u64| format!("/activity?page={page}"));
+    view! {
+        <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <table class="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-800">
+                <caption class="sr-only">"Activity"</caption>
+                <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+                    <tr>
+                        <th scope="col" class="px-4 py-3 font-medium">"Time"</th>
+                        <th scope="col" class="px-4 py-3 font-medium">"Action"</th>
+                        <th scope="col" class="px-4 py-3 font-medium">"Actor"</th>
+                        <th scope="col" class="hidden px-4 py-3 font-medium sm:table-cell">"Target"</th>
+                        <th scope="col" class="hidden px-4 py-3 font-medium md:table-cell">"IP address"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
+            </table>
+        </div>
+        <Pagination total=result.total page=result.page per_page=result.per_page href/>
+    }.into_any()
+}

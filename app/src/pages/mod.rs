@@ -1,0 +1,34 @@
+//! One module per page.
+
+pub mod activity;
+pub mod login;
+pub mod not_found;
+pub mod overview;
+pub mod placeholder;
+pub mod profile;
+pub mod setup;
+pub mod users;
+
+use leptos::prelude::*;
+
+/// The centred card the signed-out pages (setup, sign-in) share.
+#[component]
+pub fn AuthCard(title: &'static str, subtitle: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <main class="flex min-h-screen items-center justify-center px-4 py-12">
+            <div class="w-full max-w-md">
+                <div class="mb-6 flex flex-col items-center text-center">
+                    <svg aria-hidden="true" viewBox="0 0 32 32" class="h-12 w-12">
+                        <rect width="32" height="32" rx="7" class="fill-indigo-600"/>
+                        <path d="M9 25V13l7-5 7 5v12h-5v-6h-4v6z" fill="white"/>
+                    </svg>
+                    <h1 class="mt-4 text-2xl font-semibold tracking-tight">{title}</h1>
+                    <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">{subtitle}</p>
+                </div>
+                <div class="rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900 sm:p-8">
+                    {children()}
+                </div>
+            </div>
+        </main>
+    }
+}

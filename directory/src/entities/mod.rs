@@ -1,0 +1,7 @@
+//! sea-orm entities: the tables as rows. Services turn them into domain types.
+
+pub mod audit_log;
+pub mod counters;
+pub mod sessions;
+pub mod settings;
+pub mod users;

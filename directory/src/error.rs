@@ -1,0 +1,82 @@
+//! The one error type of the domain; each transport maps it once to its own answers.
+
+use crate::policy::Permission;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that breaks a rule; `field` names the form field when there is one.
+    #[error("{message}")]
+    Invalid { field: Option<&'static str>, message: String },
+    /// The change clashes with what exists (a taken username, a GID in use).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// No one is signed in, or the sign-in has ended.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// Wrong username or password: the same answer whether the account exists or not.
+    #[error("incorrect username or password")]
+    InvalidCredentials,
+    /// The password was right but the account may not sign in (pending or suspended).
+    #[error("{0}")]
+    AccountInactive(String),
+    #[error("you do not have the {0} permission")]
+    Forbidden(Permission),
+    /// First-run setup was asked for after an owner exists.
+    #[error("setup is already complete")]
+    SetupComplete,
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid { field: Some(field), message: message.into() }
+    }
+
+    /// A stable machine-readable code for API clients and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid { .. } => "invalid_input",
+            Self::Conflict(_) => "conflict",
+            Self::NotFound(_) => "not_found",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::AccountInactive(_) => "account_inactive",
+            Self::Forbidden(_) => "forbidden",
+            Self::SetupComplete => "setup_complete",
+            Self::Database(_) | Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The form field the error is about, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid { field, .. } => *field,
+            _ => None,
+        }
+    }
+
+    /// The sentence safe to show anyone: internal details stay in the log.
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::Database(_) | Self::Internal(_) => {
+                "Something went wrong on our side. Please try again.".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// Turns a unique-constraint violation into a conflict with a clear message.
+    pub(crate) fn from_unique(err: sea_orm::DbErr, message: impl Into<String>) -> Self {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Self::Conflict(message.into()),
+            _ => Self::Database(err),
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Gatehouse's domain: the directory of users with its rules, storage and audit trail.
+//!
+//! Every change takes one way through: a transport builds an [`policy::Actor`], calls one
+//! service method here, the service asks [`policy::require`] once, then writes the change and its
+//! audit row in one transaction. This crate knows no HTTP, no UI and no LDAP.
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+mod db;
+pub mod entities;
+pub mod error;
+pub mod ids;
+pub mod migrations;
+pub mod passwords;
+pub mod policy;
+pub mod rules;
+pub mod secrets;
+pub mod sessions;
+pub mod setup;
+pub mod users;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{Error, Result};
+pub use ids::{Email, UserId, Username};
+pub use policy::{Actor, Permission, Principal, Role};
+pub use secrets::{SecretKey, SecretString};
+pub use users::{Status, User};
+
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use time::OffsetDateTime;
+
+/// How to open the directory.
+pub struct Options {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    pub secret_key: SecretKey,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The handle every transport shares: database, clock and secrets. Cheap to clone; the
+/// services are views on it (`dir.users()`, `dir.auth()`, …).
+#[derive(Clone)]
+pub struct Directory(Arc<Inner>);
+
+struct Inner {
+    db: DatabaseConnection,
+    clock: Arc<dyn Clock>,
+    secret_key: SecretKey,
+    /// A hash to verify against when the account does not exist, so both answers cost the same.
+    decoy_hash: String,
+    /// Set once an owner exists. Setup can never be undone, so every process may cache a `true`.
+    setup_complete: AtomicBool,
+}
+
+impl Directory {
+    /// Connects to the database. Does not migrate: call [`Directory::migrate`] for that.
+    pub async fn open(options: Options) -> Result<Self> {
+        let db = db::connect(&options.database_url).await?;
+        let decoy_hash = tokio::task::spawn_blocking(passwords::decoy_hash)
+            .await
+            .map_err(|e| Error::Internal(format!("decoy hash task: {e}")))??;
+        Ok(Self(Arc::new(Inner {
+            db,
+            clock: options.clock,
+            secret_key: options.secret_key,
+            decoy_hash,
+            setup_complete: AtomicBool::new(false),
+        })))
+    }
+
+    /// Applies pending migrations; safe to run from several processes at once.
+    pub async fn migrate(&self) -> Result<()> {
+        db::migrate(&self.0.db).await
+    }
+
+    /// Answers whether the database can be reached (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        self.0.db.ping().await.map_err(Error::from)
+    }
+
+    pub async fn close(&self) -> Result<()> {
+        self.0.db.clone().close().await.map_err(Error::from)
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.0.clock.now()
+    }
+
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.0.secret_key
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.0.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => "postgres",
+            sea_orm::DbBackend::Sqlite => "sqlite",
+            _ => "other",
+        }
+    }
+
+    pub fn users(&self) -> users::Users<'_> {
+        users::Users { dir: self }
+    }
+
+    pub fn auth(&self) -> auth::Auth<'_> {
+        auth::Auth { dir: self }
+    }
+
+    pub fn setup(&self) -> setup::Setup<'_> {
+        setup::Setup { dir: self }
+    }
+
+    pub fn sessions(&self) -> sessions::Sessions<'_> {
+        sessions::Sessions { dir: self }
+    }
+
+    pub fn audit(&self) -> audit::Audit<'_> {
+        audit::Audit { dir: self }
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.0.db
+    }
+
+    pub(crate) fn decoy_hash(&self) -> &str {
+        &self.0.decoy_hash
+    }
+
+    pub(crate) fn setup_flag(&self) -> bool {
+        self.0.setup_complete.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn mark_setup_complete(&self) {
+        self.0.setup_complete.store(true, Ordering::Release);
+    }
+}
+
+impl std::fmt::Debug for Directory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Directory").field("backend", &self.backend_name()).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,94 @@
+//! Password hashing with argon2id (OWASP parameters), run off the async threads.
+
+use crate::error::{Error, Result};
+use crate::secrets::SecretString;
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+
+/// OWASP's argon2id recommendation: 19 MiB of memory, 2 passes, 1 lane.
+const MEMORY_KIB: u32 = 19_456;
+const ITERATIONS: u32 = 2;
+const PARALLELISM: u32 = 1;
+
+fn hasher() -> Result<Argon2<'static>> {
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None)
+        .map_err(|e| Error::Internal(format!("argon2 parameters: {e}")))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
+pub async fn hash(password: &SecretString) -> Result<String> {
+    let password = password.clone();
+    tokio::task::spawn_blocking(move || hash_blocking(password.expose()))
+        .await
+        .map_err(|e| Error::Internal(format!("hashing task: {e}")))?
+}
+
+fn hash_blocking(password: &str) -> Result<String> {
+    hasher()?
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|e| Error::Internal(format!("argon2 hash: {e}")))
+}
+
+/// Checks a password against a stored PHC string. With no stored hash (an unknown user, or a
+/// user without a password) it checks against `decoy` instead, so both answers take as long.
+pub async fn verify(password: &SecretString, stored: Option<&str>, decoy: &str) -> Result<bool> {
+    let password = password.clone();
+    let (hash, real) = match stored {
+        Some(hash) => (hash.to_string(), true),
+        None => (decoy.to_string(), false),
+    };
+    let matches = tokio::task::spawn_blocking(move || {
+        hasher().map(|h| h.verify_password(password.expose().as_bytes(), hash.as_str()).is_ok())
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("verify task: {e}")))??;
+    Ok(real && matches)
+}
+
+/// A hash of a random password, made once at start, for [`verify`] to spend time on.
+pub fn decoy_hash() -> Result<String> {
+    let random: [u8; 16] = rand::random();
+    hash_blocking(&format!("{random:x?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_with_owasp_parameters() {
+        let hash = hash(&SecretString::new("correct horse battery")).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+    }
+
+    #[tokio::test]
+    async fn verify_accepts_only_the_right_password() {
+        let decoy = decoy_hash().unwrap();
+        let password = SecretString::new("correct horse battery");
+        let stored = hash(&password).await.unwrap();
+        assert!(verify(&password, Some(&stored), &decoy).await.unwrap());
+        let wrong = SecretString::new("correct horse batterz");
+        assert!(!verify(&wrong, Some(&stored), &decoy).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn same_password_gets_a_new_salt_each_time() {
+        let password = SecretString::new("correct horse battery");
+        assert_ne!(hash(&password).await.unwrap(), hash(&password).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn no_stored_hash_never_matches() {
+        let decoy = decoy_hash().unwrap();
+        let password = SecretString::new("anything at all");
+        assert!(!verify(&password, None, &decoy).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_corrupt_stored_hash_is_a_mismatch_not_a_crash() {
+        let decoy = decoy_hash().unwrap();
+        let password = SecretString::new("anything at all");
+        assert!(!verify(&password, Some("not-a-phc-string"), &decoy).await.unwrap());
+    }
+}

@@ -1,0 +1,241 @@
+//! Roles, permissions and who is acting: the one place that says yes or no.
+
+use crate::error::{Error, Result};
+use crate::ids::{UserId, Username};
+use serde::{Deserialize, Serialize};
+
+/// Everything a role can be allowed to do, named `<resource>.<verb>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Permission {
+    UsersRead,
+    UsersCreate,
+    UsersUpdate,
+    UsersSuspend,
+    UsersDelete,
+    UsersSetRole,
+    GroupsRead,
+    GroupsWrite,
+    AppsRead,
+    AppsWrite,
+    AuditRead,
+    SettingsRead,
+    SettingsWrite,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 13] = [
+        Self::UsersRead,
+        Self::UsersCreate,
+        Self::UsersUpdate,
+        Self::UsersSuspend,
+        Self::UsersDelete,
+        Self::UsersSetRole,
+        Self::GroupsRead,
+        Self::GroupsWrite,
+        Self::AppsRead,
+        Self::AppsWrite,
+        Self::AuditRead,
+        Self::SettingsRead,
+        Self::SettingsWrite,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::UsersRead => "users.read",
+            Self::UsersCreate => "users.create",
+            Self::UsersUpdate => "users.update",
+            Self::UsersSuspend => "users.suspend",
+            Self::UsersDelete => "users.delete",
+            Self::UsersSetRole => "users.set_role",
+            Self::GroupsRead => "groups.read",
+            Self::GroupsWrite => "groups.write",
+            Self::AppsRead => "apps.read",
+            Self::AppsWrite => "apps.write",
+            Self::AuditRead => "audit.read",
+            Self::SettingsRead => "settings.read",
+            Self::SettingsWrite => "settings.write",
+        }
+    }
+}
+
+impl std::fmt::Display for Permission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The built-in roles. A role is only a named set of permissions; checks use permissions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    UserManager,
+    Operator,
+    Viewer,
+    User,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] =
+        [Self::Owner, Self::Admin, Self::UserManager, Self::Operator, Self::Viewer, Self::User];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::UserManager => "user_manager",
+            Self::Operator => "operator",
+            Self::Viewer => "viewer",
+            Self::User => "user",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Self> {
+        Self::ALL.into_iter().find(|role| role.name() == name).ok_or_else(|| {
+            let known: Vec<_> = Self::ALL.iter().map(|r| r.name()).collect();
+            Error::invalid("role", format!("Unknown role \"{name}\"; use one of {}.", known.join(", ")))
+        })
+    }
+
+    /// The permission table. Owner-only rules (protecting owners, the last owner) are checked
+    /// by the services on the target, since they depend on who is being changed.
+    pub fn allows(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Self::Owner | Self::Admin => true,
+            Self::UserManager => matches!(
+                permission,
+                UsersRead | UsersCreate | UsersUpdate | UsersSuspend | UsersDelete | GroupsRead
+                    | GroupsWrite
+            ),
+            Self::Operator => {
+                matches!(permission, UsersRead | GroupsRead | AppsRead | AppsWrite | AuditRead)
+            }
+            Self::Viewer => matches!(
+                permission,
+                UsersRead | GroupsRead | AppsRead | AuditRead | SettingsRead
+            ),
+            Self::User => false,
+        }
+    }
+
+    pub fn permissions(self) -> Vec<Permission> {
+        Permission::ALL.into_iter().filter(|p| self.allows(*p)).collect()
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Who is acting: a signed-in user, the local command line, or nobody yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+    Anonymous,
+    /// The `gatehouse` command line, run by whoever can read the database.
+    System,
+    User { id: UserId, username: Username, role: Role },
+}
+
+/// The principal plus where the request came from, carried into every audit row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub principal: Principal,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Actor {
+    pub fn anonymous(ip: Option<String>, user_agent: Option<String>) -> Self {
+        Self { principal: Principal::Anonymous, ip, user_agent }
+    }
+
+    pub fn system() -> Self {
+        Self { principal: Principal::System, ip: None, user_agent: Some("gatehouse-cli".into()) }
+    }
+
+    pub fn user_id(&self) -> Option<UserId> {
+        match &self.principal {
+            Principal::User { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        match &self.principal {
+            Principal::Anonymous => false,
+            Principal::System => true,
+            Principal::User { role, .. } => role.allows(permission),
+        }
+    }
+}
+
+/// The one check every service makes before it reads or writes.
+pub fn require(actor: &Actor, permission: Permission) -> Result<()> {
+    match actor.principal {
+        Principal::Anonymous => Err(Error::Unauthenticated),
+        _ if actor.can(permission) => Ok(()),
+        _ => Err(Error::Forbidden(permission)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role) -> Actor {
+        Actor {
+            principal: Principal::User {
+                id: UserId::new(),
+                username: Username::parse("ada").unwrap(),
+                role,
+            },
+            ip: None,
+            user_agent: None,
+        }
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.name()).unwrap(), role);
+        }
+        assert!(Role::parse("superuser").unwrap_err().to_string().contains("owner, admin"));
+    }
+
+    #[test]
+    fn anonymous_is_unauthenticated_and_system_may_do_anything() {
+        let anon = Actor::anonymous(None, None);
+        assert!(matches!(require(&anon, Permission::UsersRead), Err(Error::Unauthenticated)));
+        for permission in Permission::ALL {
+            assert!(require(&Actor::system(), permission).is_ok());
+        }
+    }
+
+    #[test]
+    fn plain_users_get_forbidden_not_unauthenticated() {
+        let err = require(&user(Role::User), Permission::UsersRead).unwrap_err();
+        assert!(matches!(err, Error::Forbidden(Permission::UsersRead)));
+    }
+
+    #[test]
+    fn viewers_read_but_never_write() {
+        let viewer = user(Role::Viewer);
+        for permission in Permission::ALL {
+            let is_read = permission.name().ends_with(".read");
+            assert_eq!(require(&viewer, permission).is_ok(), is_read, "{permission}");
+        }
+    }
+
+    #[test]
+    fn only_owner_and_admin_change_roles_or_settings() {
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Owner | Role::Admin);
+            assert_eq!(role.allows(Permission::UsersSetRole), expected, "{role}");
+            assert_eq!(role.allows(Permission::SettingsWrite), expected, "{role}");
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Users: the domain type, creation, lookup, listing and passwords.
+
+use crate::Directory;
+use crate::audit::{self, Entry};
+use crate::entities::{counters, users};
+use crate::error::{Error, Result};
+use crate::ids::{Email, UserId, Username};
+use crate::passwords;
+use crate::policy::{self, Actor, Permission, Principal, Role};
+use crate::rules;
+use crate::secrets::SecretString;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// Where an account stands: only active accounts sign in anywhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pending,
+    Active,
+    Suspended,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+        }
+    }
+
+    fn from_stored(name: &str) -> Result<Self> {
+        match name {
+            "pending" => Ok(Self::Pending),
+            "active" => Ok(Self::Active),
+            "suspended" => Ok(Self::Suspended),
+            other => Err(Error::Internal(format!("unknown stored status {other:?}"))),
+        }
+    }
+}
+
+/// A user as the domain sees it. Never carries the password hash.
+#[derive(Clone, Debug, Serialize)]
+pub struct User {
+    pub id: UserId,
+    pub username: Username,
+    pub email: Email,
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub status: Status,
+    pub role: Role,
+    pub uid_number: i64,
+    pub must_change_password: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub last_login_at: Option<OffsetDateTime>,
+}
+
+impl User {
+    pub(crate) fn from_row(row: users::Model) -> Result<Self> {
+        Ok(Self {
+            id: UserId(row.id),
+            username: Username::from_stored(row.username),
+            email: Email::from_stored(row.email),
+            first_name: row.first_name,
+            last_name: row.last_name,
+            display_name: row.display_name,
+            status: Status::from_stored(&row.status)?,
+            role: Role::parse(&row.role)
+                .map_err(|_| Error::Internal(format!("unknown stored role {:?}", row.role)))?,
+            uid_number: row.uid_number,
+            must_change_password: row.must_change_password,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            last_login_at: row.last_login_at,
+        })
+    }
+
+    /// The actor this user acts as once signed in.
+    pub fn as_actor(&self, ip: Option<String>, user_agent: Option<String>) -> Actor {
+        Actor {
+            principal: Principal::User {
+                id: self.id,
+                username: self.username.clone(),
+                role: self.role,
+            },
+            ip,
+            user_agent,
+        }
+    }
+}
+
+/// What it takes to create a user; checked by [`NewUser::validate`].
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub status: Status,
+    pub password: Option<SecretString>,
+    pub must_change_password: bool,
+}
+
+/// A [`NewUser`] whose fields passed the rules.
+pub(crate) struct ValidUser {
+    pub username: Username,
+    pub email: Email,
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub role: Role,
+    pub status: Status,
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+}
+
+impl NewUser {
+    /// Checks every field (all problems of the first failing field are reported) and hashes the
+    /// password, which is the slow part, before any transaction opens.
+    pub(crate) async fn validate(self) -> Result<ValidUser> {
+        let username = Username::parse(&self.username)?;
+        let email = Email::parse(&self.email)?;
+        let display_name = rules::normalize_full_name(&self.full_name)
+            .map_err(|message| Error::invalid("full_name", message))?;
+        let (first_name, last_name) = split_full_name(&display_name);
+        let password_hash = match &self.password {
+            Some(password) => {
+                rules::check_new_password(password.expose())
+                    .map_err(|message| Error::invalid("password", message))?;
+                Some(passwords::hash(password).await?)
+            }
+            None => None,
+        };
+        Ok(ValidUser {
+            display_name: if display_name.is_empty() { username.to_string() } else { display_name },
+            username,
+            email,
+            first_name,
+            last_name,
+            role: self.role,
+            status: self.status,
+            password_hash,
+            must_change_password: self.must_change_password,
+        })
+    }
+}
+
+/// Splits "Ada King Lovelace" into the LDAP `givenName` "Ada" and `sn` "King Lovelace".
+fn split_full_name(full: &str) -> (String, String) {
+    match full.split_once(' ') {
+        Some((first, last)) => (first.to_string(), last.to_string()),
+        None => (full.to_string(), String::new()),
+    }
+}
+
+/// Takes the next posix uid; the counter only moves forward, so a number is never reused.
+pub(crate) async fn allocate_uid(conn: &impl ConnectionTrait) -> Result<i64> {
+    let stmt = Query::update()
+        .table(counters::Entity)
+        .value(counters::Column::NextValue, Expr::col(counters::Column::NextValue).add(1))
+        .and_where(Expr::col(counters::Column::Name).eq("uid_number"))
+        .returning_col(counters::Column::NextValue)
+        .to_owned();
+    let row = conn
+        .query_one(&stmt)
+        .await?
+        .ok_or_else(|| Error::Internal("uid_number counter is missing".into()))?;
+    let next: i64 = row.try_get("", "next_value")?;
+    Ok(next - 1)
+}
+
+/// Inserts a validated user on `conn` (the caller's transaction).
+pub(crate) async fn insert(
+    conn: &impl ConnectionTrait,
+    user: ValidUser,
+    now: OffsetDateTime,
+) -> Result<User> {
+    let uid_number = allocate_uid(conn).await?;
+    let row = users::ActiveModel {
+        id: Set(UserId::new().0),
+        username: Set(user.username.to_string()),
+        email: Set(user.email.to_string()),
+        fallback_email: Set(None),
+        first_name: Set(user.first_name),
+        last_name: Set(user.last_name),
+        display_name: Set(user.display_name),
+        status: Set(user.status.name().to_string()),
+        role: Set(user.role.name().to_string()),
+        password_hash: Set(user.password_hash),
+        must_change_password: Set(user.must_change_password),
+        uid_number: Set(uid_number),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_login_at: Set(None),
+    };
+    let username = user.username.clone();
+    let email = user.email.clone();
+    match row.insert(conn).await {
+        Ok(row) => User::from_row(row),
+        Err(err) => Err(taken(conn, err, &username, &email).await),
+    }
+}
+
+/// Names which unique field clashed, so the person knows what to change.
+async fn taken(conn: &impl ConnectionTrait, err: sea_orm::DbErr, username: &Username, email: &Email) -> Error {
+    if !matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+        return Error::Database(err);
+    }
+    let name_taken = users::Entity::find()
+        .filter(users::Column::Username.eq(username.as_str()))
+        .count(conn)
+        .await
+        .map(|n| n > 0)
+        .unwrap_or(false);
+    if name_taken {
+        Error::Conflict(format!("The username \"{username}\" is already taken."))
+    } else {
+        Error::Conflict(format!("Another account already uses {email}."))
+    }
+}
+
+/// Filters and paging for the users list.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    /// Matched against username, names and email.
+    pub search: Option<String>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UserPage {
+    pub users: Vec<User>,
+    pub total: u64,
+}
+
+/// The users service.
+pub struct Users<'a> {
+    pub(crate) dir: &'a Directory,
+}
+
+impl Users<'_> {
+    /// Creates a user. Only owners and admins pick a role other than `user`, and only an
+    /// owner (or the command line) makes another owner.
+    pub async fn create(&self, actor: &Actor, new: NewUser) -> Result<User> {
+        policy::require(actor, Permission::UsersCreate)?;
+        if new.role != Role::User {
+            policy::require(actor, Permission::UsersSetRole)?;
+        }
+        if new.role == Role::Owner && !is_owner_or_system(actor) {
+            return Err(Error::Forbidden(Permission::UsersSetRole));
+        }
+        let user = new.validate().await?;
+        let now = self.dir.now();
+        let txn = self.dir.db().begin().await?;
+        let user = insert(&txn, user, now).await?;
+        let entry = Entry::new("user.create")
+            .target("user", user.id, user.username.as_str())
+            .detail("role", user.role.name())
+            .detail("status", user.status.name());
+        audit::record(&txn, actor, now, entry).await?;
+        txn.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn get(&self, actor: &Actor, id: UserId) -> Result<User> {
+        if actor.user_id() != Some(id) {
+            policy::require(actor, Permission::UsersRead)?;
+        }
+        self.find(id).await?.ok_or(Error::NotFound("user"))
+    }
+
+    /// Lists users, newest last, matching the search across username, names and email.
+    pub async fn list(&self, actor: &Actor, query: ListQuery) -> Result<UserPage> {
+        policy::require(actor, Permission::UsersRead)?;
+        let per_page = query.per_page.clamp(1, 200);
+        let mut select = users::Entity::find();
+        if let Some(term) = query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
+            let like = |column: users::Column| {
+                Expr::expr(Func::lower(Expr::col(column))).like(
+                    sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'),
+                )
+            };
+            select = select.filter(
+                Condition::any()
+                    .add(like(users::Column::Username))
+                    .add(like(users::Column::Email))
+                    .add(like(users::Column::DisplayName)),
+            );
+        }
+        let total = select.clone().count(self.dir.db()).await?;
+        let rows = select
+            .order_by_asc(users::Column::Username)
+            .offset(query.page * per_page)
+            .limit(per_page)
+            .all(self.dir.db())
+            .await?;
+        let users = rows.into_iter().map(User::from_row).collect::<Result<_>>()?;
+        Ok(UserPage { users, total })
+    }
+
+    /// Sets a user's password (the command line, or an admin). Ends none of their sessions:
+    /// the reset flow of a later release does that.
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        username: &Username,
+        password: &SecretString,
+    ) -> Result<User> {
+        let user = self.find_by_username(username).await?.ok_or(Error::NotFound("user"))?;
+        if actor.user_id() != Some(user.id) {
+            policy::require(actor, Permission::UsersUpdate)?;
+            if user.role == Role::Owner && !is_owner_or_system(actor) {
+                return Err(Error::Forbidden(Permission::UsersUpdate));
+            }
+        }
+        rules::check_new_password(password.expose())
+            .map_err(|message| Error::invalid("password", message))?;
+        let hash = passwords::hash(password).await?;
+        let now = self.dir.now();
+        let txn = self.dir.db().begin().await?;
+        users::ActiveModel {
+            id: Set(user.id.0),
+            password_hash: Set(Some(hash)),
+            must_change_password: Set(false),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        let entry = Entry::new("user.password.set").target("user", user.id, user.username.as_str());
+        audit::record(&txn, actor, now, entry).await?;
+        txn.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn find(&self, id: UserId) -> Result<Option<User>> {
+        users::Entity::find_by_id(id.0).one(self.dir.db()).await?.map(User::from_row).transpose()
+    }
+
+    pub async fn find_by_username(&self, username: &Username) -> Result<Option<User>> {
+        users::Entity::find()
+            .filter(users::Column::Username.eq(username.as_str()))
+            .one(self.dir.db())
+            .await?
+            .map(User::from_row)
+            .transpose()
+    }
+
+    pub async fn count(&self) -> Result<u64> {
+        Ok(users::Entity::find().count(self.dir.db()).await?)
+    }
+}
+
+fn is_owner_or_system(actor: &Actor) -> bool {
+    matches!(
+        actor.principal,
+        Principal::System | Principal::User { role: Role::Owner, .. }
+    )
+}
+
+/// Makes `%`, `_` and `\` in a search term match themselves.
+fn escape_like(term: &str) -> String {
+    let mut escaped = String::with_capacity(term.len());
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_names_split_at_the_first_space() {
+        assert_eq!(split_full_name("Ada King Lovelace"), ("Ada".into(), "King Lovelace".into()));
+        assert_eq!(split_full_name("Plato"), ("Plato".into(), String::new()));
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+    }
+}

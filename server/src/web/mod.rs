@@ -1,0 +1,143 @@
+//! The HTTP side: router, middleware and the server's life from bind to graceful shutdown.
+
+mod gate;
+mod headers;
+mod health;
+
+use crate::config::Config;
+use crate::session_store::DbSessionStore;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use directory::Directory;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions::session_store::ExpiredDeletion;
+
+/// How long a session lives without use.
+const SESSION_IDLE: time::Duration = time::Duration::days(7);
+/// How often each process sweeps expired session records.
+const SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub dir: Directory,
+    pub leptos: LeptosOptions,
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// Builds the whole application: pages, server functions, health checks and middleware.
+pub fn router(state: AppState) -> Router {
+    let dir = state.dir.clone();
+    let context = move || {
+        provide_context(dir.clone());
+        leptos::nonce::provide_nonce();
+    };
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.dir.clone()))
+        .with_name("gatehouse_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.cookies_secure())
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+    let routes = generate_route_list(App);
+    let leptos = state.leptos.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), gate::gate))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(headers::request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
+    let listener = TcpListener::bind(config.http_addr)
+        .await
+        .map_err(|e| format!("GATEHOUSE_HTTP_ADDR: cannot listen on {}: {e}", config.http_addr))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut config = config;
+    if !config.base_url_set {
+        config.base_url = format!("http://{bound}");
+    }
+    let leptos = LeptosOptions::builder()
+        .output_name("gatehouse")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(bound)
+        .env(Env::PROD)
+        .build();
+    if !config.site_root.join("pkg").is_dir() {
+        tracing::warn!(
+            site_root = %config.site_root.display(),
+            "no built site found: pages will render without styles or scripts (run `make build`)"
+        );
+    }
+    let sweeper = tokio::spawn(sweep_sessions(DbSessionStore::new(dir.clone())));
+    let app = router(AppState { dir: dir.clone(), leptos, config: Arc::new(config.clone()) });
+    tracing::info!(base_url = %config.base_url, backend = dir.backend_name(), "listening on http://{bound}");
+    let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"));
+    sweeper.abort();
+    tracing::info!("stopped");
+    result
+}
+
+/// Deletes expired session records now and then; every process may do it, it is idempotent.
+async fn sweep_sessions(store: DbSessionStore) {
+    let mut interval = tokio::time::interval(SESSION_SWEEP);
+    loop {
+        interval.tick().await;
+        if let Err(err) = store.delete_expired().await {
+            tracing::warn!(error = %err, "deleting expired sessions failed");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

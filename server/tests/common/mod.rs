@@ -1,0 +1,272 @@
+//! The one test harness: starts the real `gatehouse` binary on an ephemeral port with a fresh
+//! database (SQLite, or PostgreSQL when `GATEHOUSE_TEST_BACKEND=postgres`), and talks to it
+//! over HTTP like a browser would.
+
+#![allow(dead_code)]
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+pub const PASSWORD: &str = "Correct-Horse-Battery-9";
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// Which database this run of the suite uses.
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres { admin_url: String, database: String },
+}
+
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    backend: Backend,
+    child: Option<Child>,
+    _tmp: TempDir,
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst), nanos)
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    /// Starts a server on a new, empty database.
+    pub async fn spawn() -> Self {
+        let tmp = TempDir(std::env::temp_dir().join(format!("gatehouse-test-{}", unique_name())));
+        std::fs::create_dir_all(&tmp.0).unwrap();
+        let backend = match std::env::var("GATEHOUSE_TEST_BACKEND").as_deref() {
+            Ok("postgres") => {
+                let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
+                    .expect("GATEHOUSE_TEST_BACKEND=postgres needs GATEHOUSE_TEST_POSTGRES_URL");
+                let database = format!("gatehouse_test_{}", unique_name());
+                admin_sql(&admin_url, &format!("CREATE DATABASE {database}")).await;
+                Backend::Postgres { admin_url, database }
+            }
+            _ => Backend::Sqlite,
+        };
+        let database_url = match &backend {
+            Backend::Sqlite => format!("sqlite://{}/gatehouse.db?mode=rwc", tmp.0.display()),
+            Backend::Postgres { admin_url, database } => {
+                let (prefix, _) = admin_url.rsplit_once('/').expect("database URL with a path");
+                format!("{prefix}/{database}")
+            }
+        };
+        let mut app = Self {
+            base_url: String::new(),
+            client: client(),
+            data_dir: tmp.0.join("data"),
+            database_url,
+            backend,
+            child: None,
+            _tmp: tmp,
+        };
+        app.start();
+        app
+    }
+
+    /// The environment every run of the binary gets: this test's database and data dir only.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("GATEHOUSE_DATABASE_URL", &self.database_url)
+            .env("GATEHOUSE_DATA_DIR", &self.data_dir)
+            .env("GATEHOUSE_HTTP_ADDR", "127.0.0.1:0")
+            .env("GATEHOUSE_LDAP_ADDR", "")
+            .env("GATEHOUSE_LDAPS_ADDR", "")
+            .env("RUST_LOG", "info");
+        cmd
+    }
+
+    fn start(&mut self) {
+        let mut child = self
+            .command()
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start gatehouse");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if !sent {
+                    if let Some(rest) = line.split("listening on http://").nth(1) {
+                        let addr = rest.split_whitespace().next().unwrap_or_default().to_string();
+                        let _ = tx.send(Ok(addr));
+                        sent = true;
+                        continue;
+                    }
+                    if line.contains("ERROR") || line.starts_with("gatehouse:") {
+                        let _ = tx.send(Err(line.clone()));
+                    }
+                }
+                if std::env::var_os("GATEHOUSE_TEST_LOG").is_some() {
+                    eprintln!("[server] {line}");
+                }
+            }
+            let _ = tx.send(Err("server exited before listening".into()));
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let addr = loop {
+            match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(Ok(addr)) => break addr,
+                Ok(Err(line)) => panic!("gatehouse failed to start: {line}"),
+                Err(_) => panic!("gatehouse did not start within 60 s"),
+            }
+        };
+        self.base_url = format!("http://{addr}");
+        self.child = Some(child);
+    }
+
+    /// Stops the server with SIGTERM (a graceful shutdown) and waits for it to exit.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                match child.try_wait() {
+                    Ok(Some(status)) => {
+                        assert!(status.success(), "gatehouse exited with {status} after SIGTERM");
+                        return;
+                    }
+                    _ if Instant::now() > deadline => {
+                        let _ = child.kill();
+                        panic!("gatehouse did not stop within 20 s of SIGTERM");
+                    }
+                    _ => std::thread::sleep(Duration::from_millis(50)),
+                }
+            }
+        }
+    }
+
+    /// Stops and starts the server on the same database and data dir (the port changes).
+    pub fn restart(&mut self) {
+        self.stop();
+        self.start();
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Calls a server function the way the hydrated page does (form-encoded, JSON back).
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("origin", &self.base_url)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates the owner `ada` through the setup form; `client` ends up signed in.
+    pub async fn setup_owner(&self, client: &reqwest::Client) {
+        let res = self
+            .call(
+                client,
+                "setup",
+                &[
+                    ("username", "Ada"),
+                    ("email", "ada@example.org"),
+                    ("full_name", "Ada Lovelace"),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "setup failed: {}", res.text().await.unwrap_or_default());
+    }
+
+    pub async fn login(&self, client: &reqwest::Client, login: &str, password: &str) -> reqwest::Response {
+        self.call(client, "login", &[("login", login), ("password", password)]).await
+    }
+
+    /// Runs the binary with arguments against this test's database; returns (code, stdout, stderr).
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+        use std::io::Write;
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run gatehouse");
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Backend::Postgres { admin_url, database } = self.backend.clone() {
+            // Drop runs inside the test's runtime, so clean up from a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                runtime.block_on(admin_sql(&admin_url, &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")));
+            })
+            .join();
+        }
+    }
+}
+
+async fn admin_sql(admin_url: &str, sql: &str) {
+    use sea_orm::ConnectionTrait;
+    let db = sea_orm::Database::connect(admin_url).await.expect("connect to PostgreSQL");
+    db.execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = db.close().await;
+}
+
+/// The JSON error body of a failed server function call.
+pub async fn error_of(res: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = res.status().as_u16();
+    let body: serde_json::Value = res.json().await.unwrap_or(serde_json::Value::Null);
+    (status, body)
+}
+
+pub fn html_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert("accept", HeaderValue::from_static("text/html"));
+    headers
+}
