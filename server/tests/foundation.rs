@@ -269,6 +269,8 @@ async fn health_checks_and_security_headers() {
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
+    let backend = std::env::var("GATEHOUSE_TEST_BACKEND").unwrap_or_else(|_| "sqlite".into());
+    assert_eq!(body["database"], backend.as_str(), "the suite runs on the backend it was asked for");
 
     let res = browser.get(app.url("/setup")).send().await.unwrap();
     let headers = res.headers();
