@@ -84,11 +84,18 @@ pub async fn setup_owner(
 ) -> Result<(), AppError> {
     use directory::setup::OwnerInput;
     if password != password_confirm {
-        return Err(directory::Error::invalid("password_confirm", "The passwords do not match.").into());
+        return Err(
+            directory::Error::invalid("password_confirm", "The passwords do not match.").into(),
+        );
     }
     let dir = crate::ssr::directory()?;
     let visitor = crate::ssr::visitor()?;
-    let input = OwnerInput { username, email, full_name, password: password.into() };
+    let input = OwnerInput {
+        username,
+        email,
+        full_name,
+        password: password.into(),
+    };
     let owner = dir.setup().create_owner(&visitor.actor, input).await?;
     start_session(&owner, &visitor).await?;
     leptos_axum::redirect("/");
@@ -100,7 +107,10 @@ pub async fn setup_owner(
 pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let dir = crate::ssr::directory()?;
     let visitor = crate::ssr::visitor()?;
-    let user = dir.auth().login(&visitor.actor, &login, &password.into()).await?;
+    let user = dir
+        .auth()
+        .login(&visitor.actor, &login, &password.into())
+        .await?;
     start_session(&user, &visitor).await?;
     leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
     Ok(())
@@ -109,14 +119,26 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
 /// Starts a fresh session for `user`: a new id (so a planted cookie is worthless) holding
 /// who signed in and from where.
 #[cfg(feature = "ssr")]
-async fn start_session(user: &directory::User, visitor: &crate::ssr::Visitor) -> Result<(), AppError> {
+async fn start_session(
+    user: &directory::User,
+    visitor: &crate::ssr::Visitor,
+) -> Result<(), AppError> {
     use crate::ssr::session_error;
     use directory::sessions::{IP_KEY, USER_AGENT_KEY, USER_KEY};
     let session = crate::ssr::session()?;
     session.cycle_id().await.map_err(session_error)?;
-    session.insert(USER_KEY, user.id).await.map_err(session_error)?;
-    session.insert(IP_KEY, &visitor.actor.ip).await.map_err(session_error)?;
-    session.insert(USER_AGENT_KEY, &visitor.actor.user_agent).await.map_err(session_error)?;
+    session
+        .insert(USER_KEY, user.id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(IP_KEY, &visitor.actor.ip)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(USER_AGENT_KEY, &visitor.actor.user_agent)
+        .await
+        .map_err(session_error)?;
     Ok(())
 }
 
@@ -128,7 +150,10 @@ pub async fn logout() -> Result<(), AppError> {
     if visitor.user.is_some() {
         dir.auth().logout(&visitor.actor).await?;
     }
-    crate::ssr::session()?.flush().await.map_err(crate::ssr::session_error)?;
+    crate::ssr::session()?
+        .flush()
+        .await
+        .map_err(crate::ssr::session_error)?;
     leptos_axum::redirect("/login");
     Ok(())
 }
@@ -138,7 +163,12 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     let visitor = crate::ssr::visitor()?;
     Ok(visitor.user.map(|user| Me {
-        permissions: user.role.permissions().iter().map(|p| p.name().to_string()).collect(),
+        permissions: user
+            .role
+            .permissions()
+            .iter()
+            .map(|p| p.name().to_string())
+            .collect(),
         username: user.username.to_string(),
         display_name: user.display_name,
         email: user.email.to_string(),
@@ -152,7 +182,11 @@ pub async fn list_users(search: Option<String>, page: Option<u64>) -> Result<Use
     use crate::ssr::format_time;
     let (_, actor) = crate::ssr::signed_in()?;
     let page = page.unwrap_or(0);
-    let query = directory::users::ListQuery { search, page, per_page: PER_PAGE };
+    let query = directory::users::ListQuery {
+        search,
+        page,
+        per_page: PER_PAGE,
+    };
     let result = crate::ssr::directory()?.users().list(&actor, query).await?;
     let users = result
         .users
@@ -168,7 +202,12 @@ pub async fn list_users(search: Option<String>, page: Option<u64>) -> Result<Use
             last_login: user.last_login_at.map(format_time),
         })
         .collect();
-    Ok(UsersPage { users, total: result.total, page, per_page: PER_PAGE })
+    Ok(UsersPage {
+        users,
+        total: result.total,
+        page,
+        per_page: PER_PAGE,
+    })
 }
 
 /// One page of the audit trail, newest first.
@@ -177,7 +216,10 @@ pub async fn list_activity(page: Option<u64>) -> Result<ActivityPage, AppError> 
     use crate::ssr::format_time;
     let (_, actor) = crate::ssr::signed_in()?;
     let page = page.unwrap_or(0);
-    let result = crate::ssr::directory()?.audit().list(&actor, page, PER_PAGE).await?;
+    let result = crate::ssr::directory()?
+        .audit()
+        .list(&actor, page, PER_PAGE)
+        .await?;
     let events = result
         .events
         .into_iter()
@@ -190,5 +232,10 @@ pub async fn list_activity(page: Option<u64>) -> Result<ActivityPage, AppError> 
             ip: event.ip,
         })
         .collect();
-    Ok(ActivityPage { events, total: result.total, page, per_page: PER_PAGE })
+    Ok(ActivityPage {
+        events,
+        total: result.total,
+        page,
+        per_page: PER_PAGE,
+    })
 }

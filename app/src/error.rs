@@ -16,7 +16,11 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.to_string(), message: message.into(), field: None }
+        Self {
+            code: code.to_string(),
+            message: message.into(),
+            field: None,
+        }
     }
 
     /// True when this error is about the named form field.
@@ -34,9 +38,10 @@ impl FromServerFnError for AppError {
                 "network",
                 "Gatehouse could not be reached. Check your connection and try again.",
             ),
-            other => {
-                Self::new("internal", format!("Something went wrong on our side ({other})."))
-            }
+            other => Self::new(
+                "internal",
+                format!("Something went wrong on our side ({other})."),
+            ),
         }
     }
 }

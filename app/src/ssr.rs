@@ -43,16 +43,21 @@ pub fn session() -> Result<tower_sessions::Session, AppError> {
 
 pub fn session_error(err: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %err, "session store failed");
-    AppError::new("internal", "Your session could not be saved. Please try again.")
+    AppError::new(
+        "internal",
+        "Your session could not be saved. Please try again.",
+    )
 }
 
 /// True for a browser's plain form submission (before hydration), which expects a redirect.
 pub fn is_html_form_post() -> bool {
     use_context::<http::request::Parts>()
         .and_then(|parts| {
-            parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|accept| {
-                accept.contains("text/html")
-            })
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|accept| accept.contains("text/html"))
         })
         .unwrap_or(false)
 }
@@ -60,7 +65,9 @@ pub fn is_html_form_post() -> bool {
 /// Formats a time the way every page shows it.
 pub fn format_time(at: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_else(|_| at.to_string())
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_else(|_| at.to_string())
 }
 
 /// Accepts only a local path as the place to go after signing in (no open redirects).
@@ -87,7 +94,15 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next(Some("/users?page=2")), "/users?page=2");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "/login", "javascript:x", "/é", "/a b"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/login",
+            "javascript:x",
+            "/é",
+            "/a b",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");

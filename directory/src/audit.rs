@@ -32,7 +32,12 @@ impl Entry {
         }
     }
 
-    pub fn target(mut self, kind: &'static str, id: impl ToString, name: impl Into<String>) -> Self {
+    pub fn target(
+        mut self,
+        kind: &'static str,
+        id: impl ToString,
+        name: impl Into<String>,
+    ) -> Self {
         self.target_type = Some(kind);
         self.target_id = Some(id.to_string());
         self.target_name = Some(name.into());
@@ -115,7 +120,11 @@ impl Audit<'_> {
             .order_by_desc(audit_log::Column::At)
             .order_by_desc(audit_log::Column::Id);
         let total = query.clone().count(self.dir.db()).await?;
-        let rows = query.offset(page * per_page).limit(per_page).all(self.dir.db()).await?;
+        let rows = query
+            .offset(page * per_page)
+            .limit(per_page)
+            .all(self.dir.db())
+            .await?;
         let events = rows
             .into_iter()
             .map(|row| AuditEvent {

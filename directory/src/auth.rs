@@ -9,7 +9,7 @@ use crate::passwords;
 use crate::policy::Actor;
 use crate::secrets::SecretString;
 use crate::users::{Status, User};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait, ActiveModelTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// The longest sign-in name we look up or write to the audit log.
 const LOGIN_MAX: usize = 254;
@@ -28,8 +28,15 @@ impl Auth<'_> {
         let row = if login.is_empty() || login.chars().count() > LOGIN_MAX {
             None
         } else {
-            let column = if login.contains('@') { users::Column::Email } else { users::Column::Username };
-            users::Entity::find().filter(column.eq(login.as_str())).one(self.dir.db()).await?
+            let column = if login.contains('@') {
+                users::Column::Email
+            } else {
+                users::Column::Username
+            };
+            users::Entity::find()
+                .filter(column.eq(login.as_str()))
+                .one(self.dir.db())
+                .await?
         };
         let stored = row.as_ref().and_then(|r| r.password_hash.as_deref());
         let matches = passwords::verify(password, stored, self.dir.decoy_hash()).await?;
@@ -62,12 +69,21 @@ impl Auth<'_> {
         let entry = Entry::new("auth.login").target("user", user.id, user.username.as_str());
         audit::record(&txn, &signed_in, now, entry).await?;
         txn.commit().await?;
-        Ok(User { last_login_at: Some(now), ..user })
+        Ok(User {
+            last_login_at: Some(now),
+            ..user
+        })
     }
 
     /// Records a sign-out; the transport ends the session itself.
     pub async fn logout(&self, actor: &Actor) -> Result<()> {
-        audit::record(self.dir.db(), actor, self.dir.now(), Entry::new("auth.logout")).await
+        audit::record(
+            self.dir.db(),
+            actor,
+            self.dir.now(),
+            Entry::new("auth.logout"),
+        )
+        .await
     }
 
     /// The user behind a session, if that user still exists and may still sign in.

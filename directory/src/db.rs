@@ -19,12 +19,15 @@ pub(crate) async fn connect(url: &str) -> Result<DatabaseConnection> {
         .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         create_sqlite_parent_dir(url)?;
-        options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-        });
+        options
+            .max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
     } else {
         options.max_connections(16).min_connections(1);
     }
@@ -42,9 +45,15 @@ fn create_sqlite_parent_dir(url: &str) -> Result<()> {
     if path.is_empty() || path.starts_with(":memory:") {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent).map_err(|e| {
-            Error::Internal(format!("cannot create database folder {}: {e}", parent.display()))
+            Error::Internal(format!(
+                "cannot create database folder {}: {e}",
+                parent.display()
+            ))
         })?;
     }
     Ok(())
@@ -58,7 +67,8 @@ pub(crate) async fn migrate(db: &DatabaseConnection) -> Result<()> {
     // An advisory lock belongs to one connection, so take it on a transaction that lives
     // until the migrations have run on the pool; a second process waits here.
     let lock = sea_orm::TransactionTrait::begin(db).await?;
-    lock.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")).await?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        .await?;
     let result = Migrator::up(db, None).await;
     lock.commit().await?;
     Ok(result?)

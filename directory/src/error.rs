@@ -8,7 +8,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// Input that breaks a rule; `field` names the form field when there is one.
     #[error("{message}")]
-    Invalid { field: Option<&'static str>, message: String },
+    Invalid {
+        field: Option<&'static str>,
+        message: String,
+    },
     /// The change clashes with what exists (a taken username, a GID in use).
     #[error("{0}")]
     Conflict(String),
@@ -18,7 +21,7 @@ pub enum Error {
     #[error("sign in first")]
     Unauthenticated,
     /// Wrong username or password: the same answer whether the account exists or not.
-    #[error("incorrect username or password")]
+    #[error("Incorrect username or password.")]
     InvalidCredentials,
     /// The password was right but the account may not sign in (pending or suspended).
     #[error("{0}")]
@@ -36,7 +39,10 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid { field: Some(field), message: message.into() }
+        Self::Invalid {
+            field: Some(field),
+            message: message.into(),
+        }
     }
 
     /// A stable machine-readable code for API clients and tests.

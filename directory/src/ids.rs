@@ -70,7 +70,9 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(input: &str) -> Result<Self, Error> {
-        rules::normalize_email(input).map(Self).map_err(|message| Error::invalid("email", message))
+        rules::normalize_email(input)
+            .map(Self)
+            .map_err(|message| Error::invalid("email", message))
     }
 
     pub(crate) fn from_stored(email: String) -> Self {

@@ -140,6 +140,8 @@ impl Directory {
 
 impl std::fmt::Debug for Directory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Directory").field("backend", &self.backend_name()).finish_non_exhaustive()
+        f.debug_struct("Directory")
+            .field("backend", &self.backend_name())
+            .finish_non_exhaustive()
     }
 }

@@ -39,7 +39,10 @@ pub async fn verify(password: &SecretString, stored: Option<&str>, decoy: &str) 
         None => (decoy.to_string(), false),
     };
     let matches = tokio::task::spawn_blocking(move || {
-        hasher().map(|h| h.verify_password(password.expose().as_bytes(), hash.as_str()).is_ok())
+        hasher().map(|h| {
+            h.verify_password(password.expose().as_bytes(), hash.as_str())
+                .is_ok()
+        })
     })
     .await
     .map_err(|e| Error::Internal(format!("verify task: {e}")))??;
@@ -58,8 +61,13 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters() {
-        let hash = hash(&SecretString::new("correct horse battery")).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        let hash = hash(&SecretString::new("correct horse battery"))
+            .await
+            .unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
     }
 
     #[tokio::test]
@@ -75,7 +83,10 @@ mod tests {
     #[tokio::test]
     async fn same_password_gets_a_new_salt_each_time() {
         let password = SecretString::new("correct horse battery");
-        assert_ne!(hash(&password).await.unwrap(), hash(&password).await.unwrap());
+        assert_ne!(
+            hash(&password).await.unwrap(),
+            hash(&password).await.unwrap()
+        );
     }
 
     #[tokio::test]
@@ -89,6 +100,10 @@ mod tests {
     async fn a_corrupt_stored_hash_is_a_mismatch_not_a_crash() {
         let decoy = decoy_hash().unwrap();
         let password = SecretString::new("anything at all");
-        assert!(!verify(&password, Some("not-a-phc-string"), &decoy).await.unwrap());
+        assert!(
+            !verify(&password, Some("not-a-phc-string"), &decoy)
+                .await
+                .unwrap()
+        );
     }
 }

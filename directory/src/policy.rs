@@ -77,8 +77,14 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Self::Owner, Self::Admin, Self::UserManager, Self::Operator, Self::Viewer, Self::User];
+    pub const ALL: [Role; 6] = [
+        Self::Owner,
+        Self::Admin,
+        Self::UserManager,
+        Self::Operator,
+        Self::Viewer,
+        Self::User,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -92,10 +98,16 @@ impl Role {
     }
 
     pub fn parse(name: &str) -> Result<Self> {
-        Self::ALL.into_iter().find(|role| role.name() == name).ok_or_else(|| {
-            let known: Vec<_> = Self::ALL.iter().map(|r| r.name()).collect();
-            Error::invalid("role", format!("Unknown role \"{name}\"; use one of {}.", known.join(", ")))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|role| role.name() == name)
+            .ok_or_else(|| {
+                let known: Vec<_> = Self::ALL.iter().map(|r| r.name()).collect();
+                Error::invalid(
+                    "role",
+                    format!("Unknown role \"{name}\"; use one of {}.", known.join(", ")),
+                )
+            })
     }
 
     /// The permission table. Owner-only rules (protecting owners, the last owner) are checked
@@ -106,11 +118,19 @@ impl Role {
             Self::Owner | Self::Admin => true,
             Self::UserManager => matches!(
                 permission,
-                UsersRead | UsersCreate | UsersUpdate | UsersSuspend | UsersDelete | GroupsRead
+                UsersRead
+                    | UsersCreate
+                    | UsersUpdate
+                    | UsersSuspend
+                    | UsersDelete
+                    | GroupsRead
                     | GroupsWrite
             ),
             Self::Operator => {
-                matches!(permission, UsersRead | GroupsRead | AppsRead | AppsWrite | AuditRead)
+                matches!(
+                    permission,
+                    UsersRead | GroupsRead | AppsRead | AppsWrite | AuditRead
+                )
             }
             Self::Viewer => matches!(
                 permission,
@@ -121,7 +141,10 @@ impl Role {
     }
 
     pub fn permissions(self) -> Vec<Permission> {
-        Permission::ALL.into_iter().filter(|p| self.allows(*p)).collect()
+        Permission::ALL
+            .into_iter()
+            .filter(|p| self.allows(*p))
+            .collect()
     }
 }
 
@@ -137,7 +160,11 @@ pub enum Principal {
     Anonymous,
     /// The `gatehouse` command line, run by whoever can read the database.
     System,
-    User { id: UserId, username: Username, role: Role },
+    User {
+        id: UserId,
+        username: Username,
+        role: Role,
+    },
 }
 
 /// The principal plus where the request came from, carried into every audit row.
@@ -150,11 +177,19 @@ pub struct Actor {
 
 impl Actor {
     pub fn anonymous(ip: Option<String>, user_agent: Option<String>) -> Self {
-        Self { principal: Principal::Anonymous, ip, user_agent }
+        Self {
+            principal: Principal::Anonymous,
+            ip,
+            user_agent,
+        }
     }
 
     pub fn system() -> Self {
-        Self { principal: Principal::System, ip: None, user_agent: Some("gatehouse-cli".into()) }
+        Self {
+            principal: Principal::System,
+            ip: None,
+            user_agent: Some("gatehouse-cli".into()),
+        }
     }
 
     pub fn user_id(&self) -> Option<UserId> {
@@ -203,13 +238,21 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(Role::parse(role.name()).unwrap(), role);
         }
-        assert!(Role::parse("superuser").unwrap_err().to_string().contains("owner, admin"));
+        assert!(
+            Role::parse("superuser")
+                .unwrap_err()
+                .to_string()
+                .contains("owner, admin")
+        );
     }
 
     #[test]
     fn anonymous_is_unauthenticated_and_system_may_do_anything() {
         let anon = Actor::anonymous(None, None);
-        assert!(matches!(require(&anon, Permission::UsersRead), Err(Error::Unauthenticated)));
+        assert!(matches!(
+            require(&anon, Permission::UsersRead),
+            Err(Error::Unauthenticated)
+        ));
         for permission in Permission::ALL {
             assert!(require(&Actor::system(), permission).is_ok());
         }
@@ -226,7 +269,11 @@ mod tests {
         let viewer = user(Role::Viewer);
         for permission in Permission::ALL {
             let is_read = permission.name().ends_with(".read");
-            assert_eq!(require(&viewer, permission).is_ok(), is_read, "{permission}");
+            assert_eq!(
+                require(&viewer, permission).is_ok(),
+                is_read,
+                "{permission}"
+            );
         }
     }
 

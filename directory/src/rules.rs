@@ -62,9 +62,9 @@ impl UsernameProblem {
     pub fn message(&self) -> String {
         match self {
             Self::Empty => "Choose a username.".to_string(),
-            Self::Length => format!(
-                "Usernames are {USERNAME_MIN} to {USERNAME_MAX} characters long."
-            ),
+            Self::Length => {
+                format!("Usernames are {USERNAME_MIN} to {USERNAME_MAX} characters long.")
+            }
             Self::Characters => {
                 "Usernames may contain only letters, digits, '.' and '-'.".to_string()
             }
@@ -115,7 +115,9 @@ pub fn normalize_email(input: &str) -> Result<String, String> {
         return Err("Enter an email address.".to_string());
     }
     if email.len() > EMAIL_MAX {
-        return Err(format!("Email addresses are at most {EMAIL_MAX} characters long."));
+        return Err(format!(
+            "Email addresses are at most {EMAIL_MAX} characters long."
+        ));
     }
     let valid = match email.rsplit_once('@') {
         Some((local, domain)) => {
@@ -142,7 +144,9 @@ pub const FULL_NAME_MAX: usize = 128;
 pub fn normalize_full_name(input: &str) -> Result<String, String> {
     let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.chars().count() > FULL_NAME_MAX {
-        return Err(format!("Names are at most {FULL_NAME_MAX} characters long."));
+        return Err(format!(
+            "Names are at most {FULL_NAME_MAX} characters long."
+        ));
     }
     if name.chars().any(char::is_control) {
         return Err("Names cannot contain control characters.".to_string());
@@ -166,16 +170,40 @@ pub struct Strength {
 
 /// Passwords that show up first in every leaked list; a tiny list only catches the worst.
 const COMMON_PASSWORDS: &[&str] = &[
-    "password", "passw0rd", "123456", "12345678", "123456789", "1234567890", "qwerty", "qwertyuiop",
-    "letmein", "welcome", "iloveyou", "admin", "abc123", "monkey", "dragon", "football",
-    "baseball", "sunshine", "princess", "trustno1", "changeme", "gatehouse", "secret",
+    "password",
+    "passw0rd",
+    "123456",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwerty",
+    "qwertyuiop",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "admin",
+    "abc123",
+    "monkey",
+    "dragon",
+    "football",
+    "baseball",
+    "sunshine",
+    "princess",
+    "trustno1",
+    "changeme",
+    "gatehouse",
+    "secret",
 ];
 
 /// Scores a password by length, variety of characters and obvious patterns.
 pub fn password_strength(password: &str) -> Strength {
     let len = password.chars().count();
     if len == 0 {
-        return Strength { score: 0, label: "Empty", hint: "Enter a password.".to_string() };
+        return Strength {
+            score: 0,
+            label: "Empty",
+            hint: "Enter a password.".to_string(),
+        };
     }
     if len < PASSWORD_MIN {
         return Strength {
@@ -233,7 +261,11 @@ pub fn password_strength(password: &str) -> Strength {
             label: "Good",
             hint: "A few more characters would make it strong.".to_string(),
         },
-        _ => Strength { score: 4, label: "Strong", hint: String::new() },
+        _ => Strength {
+            score: 4,
+            label: "Strong",
+            hint: String::new(),
+        },
     }
 }
 
@@ -263,7 +295,10 @@ mod tests {
 
     #[test]
     fn usernames_are_lower_cased_and_trimmed() {
-        assert_eq!(normalize_username("  Ada.Lovelace ").as_deref(), Ok("ada.lovelace"));
+        assert_eq!(
+            normalize_username("  Ada.Lovelace ").as_deref(),
+            Ok("ada.lovelace")
+        );
         assert_eq!(normalize_username("x-1").as_deref(), Ok("x-1"));
         assert_eq!(normalize_username("7of9").as_deref(), Ok("7of9"));
     }
@@ -273,14 +308,32 @@ mod tests {
         assert_eq!(normalize_username("a"), Err(UsernameProblem::Length));
         assert_eq!(normalize_username("ab").as_deref(), Ok("ab"));
         let longest = "a".repeat(USERNAME_MAX);
-        assert_eq!(normalize_username(&longest).as_deref(), Ok(longest.as_str()));
-        assert_eq!(normalize_username(&"a".repeat(USERNAME_MAX + 1)), Err(UsernameProblem::Length));
+        assert_eq!(
+            normalize_username(&longest).as_deref(),
+            Ok(longest.as_str())
+        );
+        assert_eq!(
+            normalize_username(&"a".repeat(USERNAME_MAX + 1)),
+            Err(UsernameProblem::Length)
+        );
     }
 
     #[test]
     fn username_characters_are_limited() {
-        for bad in ["ada lovelace", "ada_l", "ada@home", "adé", "ada/..", "a\u{0}b", "ada+1"] {
-            assert_eq!(normalize_username(bad), Err(UsernameProblem::Characters), "{bad}");
+        for bad in [
+            "ada lovelace",
+            "ada_l",
+            "ada@home",
+            "adé",
+            "ada/..",
+            "a\u{0}b",
+            "ada+1",
+        ] {
+            assert_eq!(
+                normalize_username(bad),
+                Err(UsernameProblem::Characters),
+                "{bad}"
+            );
         }
         assert_eq!(normalize_username(""), Err(UsernameProblem::Empty));
         assert_eq!(normalize_username("   "), Err(UsernameProblem::Empty));
@@ -300,21 +353,38 @@ mod tests {
                 other => panic!("{name}: {other:?}"),
             }
         }
-        assert!(UsernameProblem::Reserved("admin".into()).message().contains("reserved"));
+        assert!(
+            UsernameProblem::Reserved("admin".into())
+                .message()
+                .contains("reserved")
+        );
     }
 
     #[test]
     fn emails_are_checked_for_shape() {
-        assert_eq!(normalize_email(" Ada@Example.ORG ").as_deref(), Ok("ada@example.org"));
-        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a da@example.org", "ada@.org"]
-        {
+        assert_eq!(
+            normalize_email(" Ada@Example.ORG ").as_deref(),
+            Ok("ada@example.org")
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a da@example.org",
+            "ada@.org",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn full_names_are_collapsed_and_bounded() {
-        assert_eq!(normalize_full_name("  Ada   King ").as_deref(), Ok("Ada King"));
+        assert_eq!(
+            normalize_full_name("  Ada   King ").as_deref(),
+            Ok("Ada King")
+        );
         assert!(normalize_full_name(&"x".repeat(FULL_NAME_MAX + 1)).is_err());
     }
 

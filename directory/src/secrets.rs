@@ -93,6 +93,10 @@ mod tests {
         let key = SecretKey::generate();
         assert_eq!(SecretKey::from_base64(&key.to_base64()), Ok(key));
         assert!(SecretKey::from_base64("not base64!").is_err());
-        assert!(SecretKey::from_base64("c2hvcnQ=").unwrap_err().contains("5 bytes"));
+        assert!(
+            SecretKey::from_base64("c2hvcnQ=")
+                .unwrap_err()
+                .contains("5 bytes")
+        );
     }
 }

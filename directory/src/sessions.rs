@@ -41,9 +41,17 @@ impl Sessions<'_> {
     /// Inserts a new record; `false` when the id is already taken (the caller picks another).
     pub async fn create(&self, record: &SessionRecord) -> Result<bool> {
         let now = self.dir.now();
-        match sessions::Entity::insert(active(record, now)).exec(self.dir.db()).await {
+        match sessions::Entity::insert(active(record, now))
+            .exec(self.dir.db())
+            .await
+        {
             Ok(_) => Ok(true),
-            Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            Err(err)
+                if matches!(
+                    err.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) =>
+            {
                 Ok(false)
             }
             Err(err) => Err(err.into()),
@@ -88,7 +96,9 @@ impl Sessions<'_> {
     }
 
     pub async fn delete(&self, id_hash: &str) -> Result<()> {
-        sessions::Entity::delete_by_id(id_hash.to_string()).exec(self.dir.db()).await?;
+        sessions::Entity::delete_by_id(id_hash.to_string())
+            .exec(self.dir.db())
+            .await?;
         Ok(())
     }
 
@@ -132,7 +142,10 @@ mod tests {
     #[test]
     fn session_ids_hash_to_hex_sha256() {
         let hash = hash_id("abc");
-        assert_eq!(hash, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            hash,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         assert_ne!(hash_id("abd"), hash);
     }
 }

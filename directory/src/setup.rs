@@ -33,7 +33,10 @@ impl Setup<'_> {
         if self.dir.setup_flag() {
             return Ok(false);
         }
-        let done = settings::Entity::find_by_id(SETUP_KEY).one(self.dir.db()).await?.is_some()
+        let done = settings::Entity::find_by_id(SETUP_KEY)
+            .one(self.dir.db())
+            .await?
+            .is_some()
             || user_rows::Entity::find().count(self.dir.db()).await? > 0;
         if done {
             self.dir.mark_setup_complete();
@@ -64,15 +67,19 @@ impl Setup<'_> {
             value: Set(serde_json::Value::String(now.to_string()).to_string()),
             updated_at: Set(now),
         };
-        marker.insert(&txn).await.map_err(|err| match Error::from_unique(err, "") {
-            Error::Conflict(_) => Error::SetupComplete,
-            other => other,
-        })?;
+        marker
+            .insert(&txn)
+            .await
+            .map_err(|err| match Error::from_unique(err, "") {
+                Error::Conflict(_) => Error::SetupComplete,
+                other => other,
+            })?;
         if user_rows::Entity::find().count(&txn).await? > 0 {
             return Err(Error::SetupComplete);
         }
         let user = users::insert(&txn, owner, now).await?;
-        let entry = Entry::new("setup.owner.create").target("user", user.id, user.username.as_str());
+        let entry =
+            Entry::new("setup.owner.create").target("user", user.id, user.username.as_str());
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
         self.dir.mark_setup_complete();

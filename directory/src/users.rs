@@ -140,7 +140,11 @@ impl NewUser {
             None => None,
         };
         Ok(ValidUser {
-            display_name: if display_name.is_empty() { username.to_string() } else { display_name },
+            display_name: if display_name.is_empty() {
+                username.to_string()
+            } else {
+                display_name
+            },
             username,
             email,
             first_name,
@@ -165,7 +169,10 @@ fn split_full_name(full: &str) -> (String, String) {
 pub(crate) async fn allocate_uid(conn: &impl ConnectionTrait) -> Result<i64> {
     let stmt = Query::update()
         .table(counters::Entity)
-        .value(counters::Column::NextValue, Expr::col(counters::Column::NextValue).add(1))
+        .value(
+            counters::Column::NextValue,
+            Expr::col(counters::Column::NextValue).add(1),
+        )
         .and_where(Expr::col(counters::Column::Name).eq("uid_number"))
         .returning_col(counters::Column::NextValue)
         .to_owned();
@@ -210,8 +217,16 @@ pub(crate) async fn insert(
 }
 
 /// Names which unique field clashed, so the person knows what to change.
-async fn taken(conn: &impl ConnectionTrait, err: sea_orm::DbErr, username: &Username, email: &Email) -> Error {
-    if !matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+async fn taken(
+    conn: &impl ConnectionTrait,
+    err: sea_orm::DbErr,
+    username: &Username,
+    email: &Email,
+) -> Error {
+    if !matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    ) {
         return Error::Database(err);
     }
     let name_taken = users::Entity::find()
@@ -283,12 +298,16 @@ impl Users<'_> {
         policy::require(actor, Permission::UsersRead)?;
         let per_page = query.per_page.clamp(1, 200);
         let mut select = users::Entity::find();
-        if let Some(term) = query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(term) = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
             let like = |column: users::Column| {
-                Expr::expr(Func::lower(Expr::col(column))).like(
-                    sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'),
-                )
+                Expr::expr(Func::lower(Expr::col(column)))
+                    .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
             };
             select = select.filter(
                 Condition::any()
@@ -304,7 +323,10 @@ impl Users<'_> {
             .limit(per_page)
             .all(self.dir.db())
             .await?;
-        let users = rows.into_iter().map(User::from_row).collect::<Result<_>>()?;
+        let users = rows
+            .into_iter()
+            .map(User::from_row)
+            .collect::<Result<_>>()?;
         Ok(UserPage { users, total })
     }
 
@@ -316,7 +338,10 @@ impl Users<'_> {
         username: &Username,
         password: &SecretString,
     ) -> Result<User> {
-        let user = self.find_by_username(username).await?.ok_or(Error::NotFound("user"))?;
+        let user = self
+            .find_by_username(username)
+            .await?
+            .ok_or(Error::NotFound("user"))?;
         if actor.user_id() != Some(user.id) {
             policy::require(actor, Permission::UsersUpdate)?;
             if user.role == Role::Owner && !is_owner_or_system(actor) {
@@ -344,7 +369,11 @@ impl Users<'_> {
     }
 
     pub async fn find(&self, id: UserId) -> Result<Option<User>> {
-        users::Entity::find_by_id(id.0).one(self.dir.db()).await?.map(User::from_row).transpose()
+        users::Entity::find_by_id(id.0)
+            .one(self.dir.db())
+            .await?
+            .map(User::from_row)
+            .transpose()
     }
 
     pub async fn find_by_username(&self, username: &Username) -> Result<Option<User>> {
@@ -364,7 +393,11 @@ impl Users<'_> {
 fn is_owner_or_system(actor: &Actor) -> bool {
     matches!(
         actor.principal,
-        Principal::System | Principal::User { role: Role::Owner, .. }
+        Principal::System
+            | Principal::User {
+                role: Role::Owner,
+                ..
+            }
     )
 }
 
@@ -386,7 +419,10 @@ mod tests {
 
     #[test]
     fn full_names_split_at_the_first_space() {
-        assert_eq!(split_full_name("Ada King Lovelace"), ("Ada".into(), "King Lovelace".into()));
+        assert_eq!(
+            split_full_name("Ada King Lovelace"),
+            ("Ada".into(), "King Lovelace".into())
+        );
         assert_eq!(split_full_name("Plato"), ("Plato".into(), String::new()));
     }
 

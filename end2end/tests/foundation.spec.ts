@@ -86,7 +86,7 @@ test('sign out, sign in again, and a wrong password is refused', async ({ page }
   await page.getByLabel('Username or email').fill('ada');
   await page.getByLabel('Password').fill('Not-The-Password-1');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('incorrect username or password');
+  await expect(page.getByRole('alert')).toHaveText('Incorrect username or password.');
 
   await page.getByLabel('Username or email').fill(owner.email);
   await page.getByLabel('Password').fill(owner.password);
@@ -106,7 +106,7 @@ test('sign-in works before the WASM bundle loads', async ({ browser }) => {
   await page.getByLabel('Username or email').fill('ada');
   await page.getByLabel('Password').fill('Not-The-Password-1');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('incorrect username or password');
+  await expect(page.getByRole('alert')).toHaveText('Incorrect username or password.');
   await page.getByLabel('Username or email').fill('ada');
   await page.getByLabel('Password').fill(owner.password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -9,7 +9,11 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
-#[command(name = "gatehouse", version, about = "A self-hosted user directory and identity provider")]
+#[command(
+    name = "gatehouse",
+    version,
+    about = "A self-hosted user directory and identity provider"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -64,13 +68,19 @@ impl From<directory::Error> for Failure {
             E::Invalid { .. } | E::Conflict(_) | E::NotFound(_) | E::Forbidden(_) => 2,
             _ => 1,
         };
-        Self { message: err.to_string(), exit_code }
+        Self {
+            message: err.to_string(),
+            exit_code,
+        }
     }
 }
 
 impl From<String> for Failure {
     fn from(message: String) -> Self {
-        Self { message, exit_code: 1 }
+        Self {
+            message,
+            exit_code: 1,
+        }
     }
 }
 
@@ -82,9 +92,11 @@ pub async fn open_directory(config: &Config) -> Result<Directory, Failure> {
         secret_key,
         clock: Arc::new(SystemClock),
     };
-    let dir = Directory::open(options)
-        .await
-        .map_err(|e| Failure::from(format!("GATEHOUSE_DATABASE_URL: cannot open the database: {e}")))?;
+    let dir = Directory::open(options).await.map_err(|e| {
+        Failure::from(format!(
+            "GATEHOUSE_DATABASE_URL: cannot open the database: {e}"
+        ))
+    })?;
     dir.migrate().await?;
     Ok(dir)
 }
@@ -92,7 +104,9 @@ pub async fn open_directory(config: &Config) -> Result<Directory, Failure> {
 pub async fn run(command: Command, config: Config) -> Result<(), Failure> {
     let dir = open_directory(&config).await?;
     let result = match command {
-        Command::Serve => crate::web::serve(config, dir.clone()).await.map_err(Failure::from),
+        Command::Serve => crate::web::serve(config, dir.clone())
+            .await
+            .map_err(Failure::from),
         Command::Migrate => {
             println!("migrations applied");
             Ok(())
@@ -108,8 +122,18 @@ pub async fn run(command: Command, config: Config) -> Result<(), Failure> {
 async fn run_user(dir: &Directory, command: UserCommand) -> Result<(), Failure> {
     let actor = Actor::system();
     match command {
-        UserCommand::Create { username, email, full_name, role, password_stdin } => {
-            let password = if password_stdin { Some(read_password()?) } else { None };
+        UserCommand::Create {
+            username,
+            email,
+            full_name,
+            role,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                Some(read_password()?)
+            } else {
+                None
+            };
             let new = NewUser {
                 username,
                 email,
@@ -123,10 +147,15 @@ async fn run_user(dir: &Directory, command: UserCommand) -> Result<(), Failure> 
             println!("{}", user.id);
             Ok(())
         }
-        UserCommand::SetPassword { username, password_stdin: _ } => {
+        UserCommand::SetPassword {
+            username,
+            password_stdin: _,
+        } => {
             let username = Username::parse(&username)?;
             let password = read_password()?;
-            dir.users().set_password(&actor, &username, &password).await?;
+            dir.users()
+                .set_password(&actor, &username, &password)
+                .await?;
             Ok(())
         }
     }
@@ -138,10 +167,16 @@ fn read_password() -> Result<SecretString, Failure> {
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| Failure { message: format!("cannot read the password from standard input: {e}"), exit_code: 2 })?;
+        .map_err(|e| Failure {
+            message: format!("cannot read the password from standard input: {e}"),
+            exit_code: 2,
+        })?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
-        return Err(Failure { message: "no password on standard input".into(), exit_code: 2 });
+        return Err(Failure {
+            message: "no password on standard input".into(),
+            exit_code: 2,
+        });
     }
     Ok(SecretString::new(password))
 }

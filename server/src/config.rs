@@ -14,7 +14,10 @@ pub struct ConfigError {
 }
 
 fn bad(name: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError { name: name.to_string(), message: message.into() }
+    ConfigError {
+        name: name.to_string(),
+        message: message.into(),
+    }
 }
 
 /// Every setting of the contract, checked.
@@ -66,7 +69,8 @@ impl Config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| bad("GATEHOUSE_CONFIG", format!("cannot read {path}: {e}")))?;
-                parse_file(&text).map_err(|message| bad("GATEHOUSE_CONFIG", format!("{path}: {message}")))?
+                parse_file(&text)
+                    .map_err(|message| bad("GATEHOUSE_CONFIG", format!("{path}: {message}")))?
             }
             None => HashMap::new(),
         };
@@ -79,28 +83,52 @@ impl Config {
         file: &HashMap<String, String>,
     ) -> Result<Self, ConfigError> {
         let get = |key: &str| -> Option<String> {
-            env.get(&format!("GATEHOUSE_{}", key.to_uppercase())).or_else(|| file.get(key)).cloned()
+            env.get(&format!("GATEHOUSE_{}", key.to_uppercase()))
+                .or_else(|| file.get(key))
+                .cloned()
         };
-        let http_addr = parse_addr("GATEHOUSE_HTTP_ADDR", get("http_addr").as_deref().unwrap_or("127.0.0.1:3000"))?
-            .ok_or_else(|| bad("GATEHOUSE_HTTP_ADDR", "cannot be empty: the web UI needs an address"))?;
+        let http_addr = parse_addr(
+            "GATEHOUSE_HTTP_ADDR",
+            get("http_addr").as_deref().unwrap_or("127.0.0.1:3000"),
+        )?
+        .ok_or_else(|| {
+            bad(
+                "GATEHOUSE_HTTP_ADDR",
+                "cannot be empty: the web UI needs an address",
+            )
+        })?;
         let base_url_set = get("base_url").is_some_and(|u| !u.is_empty());
         let base_url = match get("base_url").filter(|u| !u.is_empty()) {
             Some(url) => parse_base_url(&url)?,
             None => format!("http://{http_addr}"),
         };
-        let database_url = get("database_url").unwrap_or_else(|| "sqlite://data/gatehouse.db?mode=rwc".into());
+        let database_url =
+            get("database_url").unwrap_or_else(|| "sqlite://data/gatehouse.db?mode=rwc".into());
         check_database_url(&database_url)?;
         let ldap_base_dn = get("ldap_base_dn").unwrap_or_else(|| "dc=gatehouse,dc=local".into());
         check_dn(&ldap_base_dn)?;
         let tls_cert = get("tls_cert").filter(|p| !p.is_empty()).map(PathBuf::from);
         let tls_key = get("tls_key").filter(|p| !p.is_empty()).map(PathBuf::from);
         if tls_cert.is_some() != tls_key.is_some() {
-            let missing = if tls_cert.is_some() { "GATEHOUSE_TLS_KEY" } else { "GATEHOUSE_TLS_CERT" };
-            return Err(bad(missing, "set GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY together"));
+            let missing = if tls_cert.is_some() {
+                "GATEHOUSE_TLS_KEY"
+            } else {
+                "GATEHOUSE_TLS_CERT"
+            };
+            return Err(bad(
+                missing,
+                "set GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY together",
+            ));
         }
-        for (name, path) in [("GATEHOUSE_TLS_CERT", &tls_cert), ("GATEHOUSE_TLS_KEY", &tls_key)] {
+        for (name, path) in [
+            ("GATEHOUSE_TLS_CERT", &tls_cert),
+            ("GATEHOUSE_TLS_KEY", &tls_key),
+        ] {
             if let Some(path) = path.as_ref().filter(|p| !p.is_file()) {
-                return Err(bad(name, format!("{} is not a readable file", path.display())));
+                return Err(bad(
+                    name,
+                    format!("{} is not a readable file", path.display()),
+                ));
             }
         }
         let smtp_url = get("smtp_url").filter(|u| !u.is_empty());
@@ -109,25 +137,47 @@ impl Config {
         }
         let mail_from = get("mail_from").unwrap_or_else(|| "Gatehouse <noreply@localhost>".into());
         check_mail_from(&mail_from)?;
-        let data_dir = PathBuf::from(get("data_dir").filter(|d| !d.is_empty()).unwrap_or_else(|| "data".into()));
+        let data_dir = PathBuf::from(
+            get("data_dir")
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| "data".into()),
+        );
         let secret_key = match get("secret_key").filter(|k| !k.is_empty()) {
             Some(key) => Some(SecretKey::from_base64(&key).map_err(|m| {
-                bad("GATEHOUSE_SECRET_KEY", format!("{m}; generate one with `openssl rand -base64 32`"))
+                bad(
+                    "GATEHOUSE_SECRET_KEY",
+                    format!("{m}; generate one with `openssl rand -base64 32`"),
+                )
             })?),
             None => None,
         };
-        let log_filter = env.get("RUST_LOG").cloned().unwrap_or_else(|| "info".into());
-        tracing_subscriber::EnvFilter::try_new(&log_filter)
-            .map_err(|e| bad("RUST_LOG", format!("`{log_filter}` is not a log filter: {e}")))?;
+        let log_filter = env
+            .get("RUST_LOG")
+            .cloned()
+            .unwrap_or_else(|| "info".into());
+        tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
+            bad(
+                "RUST_LOG",
+                format!("`{log_filter}` is not a log filter: {e}"),
+            )
+        })?;
         Ok(Self {
             database_url,
             http_addr,
             base_url,
             base_url_set,
-            ldap_addr: parse_addr("GATEHOUSE_LDAP_ADDR", get("ldap_addr").as_deref().unwrap_or("127.0.0.1:3890"))?,
-            ldaps_addr: parse_addr("GATEHOUSE_LDAPS_ADDR", get("ldaps_addr").as_deref().unwrap_or("127.0.0.1:6360"))?,
+            ldap_addr: parse_addr(
+                "GATEHOUSE_LDAP_ADDR",
+                get("ldap_addr").as_deref().unwrap_or("127.0.0.1:3890"),
+            )?,
+            ldaps_addr: parse_addr(
+                "GATEHOUSE_LDAPS_ADDR",
+                get("ldaps_addr").as_deref().unwrap_or("127.0.0.1:6360"),
+            )?,
             ldap_base_dn,
-            ldap_admin_secret: get("ldap_admin_secret").filter(|s| !s.is_empty()).map(SecretString::new),
+            ldap_admin_secret: get("ldap_admin_secret")
+                .filter(|s| !s.is_empty())
+                .map(SecretString::new),
             tls_cert,
             tls_key,
             smtp_url: smtp_url.map(SecretString::new),
@@ -135,7 +185,11 @@ impl Config {
             data_dir,
             secret_key,
             log_filter,
-            site_root: PathBuf::from(env.get("LEPTOS_SITE_ROOT").cloned().unwrap_or_else(|| "target/site".into())),
+            site_root: PathBuf::from(
+                env.get("LEPTOS_SITE_ROOT")
+                    .cloned()
+                    .unwrap_or_else(|| "target/site".into()),
+            ),
         })
     }
 
@@ -147,7 +201,9 @@ impl Config {
 
 /// Parses the optional TOML file into the same flat settings the variables give.
 fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.message().to_string())?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| e.message().to_string())?;
     table
         .into_iter()
         .map(|(key, value)| {
@@ -157,7 +213,12 @@ fn parse_file(text: &str) -> Result<HashMap<String, String>, String> {
             let text = match value {
                 toml::Value::String(s) => s,
                 toml::Value::Integer(i) => i.to_string(),
-                other => return Err(format!("`{key}` must be a string, not {}", other.type_str())),
+                other => {
+                    return Err(format!(
+                        "`{key}` must be a string, not {}",
+                        other.type_str()
+                    ));
+                }
             };
             Ok((key, text))
         })
@@ -170,7 +231,10 @@ fn parse_addr(name: &str, value: &str) -> Result<Option<SocketAddr>, ConfigError
         return Ok(None);
     }
     value.trim().parse().map(Some).map_err(|_| {
-        bad(name, format!("`{value}` is not an address like 127.0.0.1:3000 or [::1]:3000"))
+        bad(
+            name,
+            format!("`{value}` is not an address like 127.0.0.1:3000 or [::1]:3000"),
+        )
     })
 }
 
@@ -182,7 +246,10 @@ fn parse_base_url(url: &str) -> Result<String, ConfigError> {
         .ok_or_else(|| bad(name, format!("`{url}` must start with http:// or https://")))?;
     let host = rest.split('/').next().unwrap_or_default();
     if host.is_empty() || rest.contains(['?', '#']) || rest.chars().any(char::is_whitespace) {
-        return Err(bad(name, format!("`{url}` is not a URL like https://id.example.com")));
+        return Err(bad(
+            name,
+            format!("`{url}` is not a URL like https://id.example.com"),
+        ));
     }
     Ok(url.trim_end_matches('/').to_string())
 }
@@ -195,7 +262,9 @@ fn check_database_url(url: &str) -> Result<(), ConfigError> {
         let scheme = url.split(':').next().unwrap_or_default();
         Err(bad(
             "GATEHOUSE_DATABASE_URL",
-            format!("the `{scheme}` scheme is not supported; use sqlite://path?mode=rwc or postgres://user@host/db"),
+            format!(
+                "the `{scheme}` scheme is not supported; use sqlite://path?mode=rwc or postgres://user@host/db"
+            ),
         ))
     }
 }
@@ -205,14 +274,19 @@ fn check_dn(dn: &str) -> Result<(), ConfigError> {
     let valid = !dn.is_empty()
         && dn.split(',').all(|rdn| match rdn.trim().split_once('=') {
             Some((attr, value)) => {
-                !value.is_empty() && !attr.is_empty() && attr.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                !value.is_empty()
+                    && !attr.is_empty()
+                    && attr.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             }
             None => false,
         });
     if valid {
         Ok(())
     } else {
-        Err(bad("GATEHOUSE_LDAP_BASE_DN", format!("`{dn}` is not a DN like dc=example,dc=com")))
+        Err(bad(
+            "GATEHOUSE_LDAP_BASE_DN",
+            format!("`{dn}` is not a DN like dc=example,dc=com"),
+        ))
     }
 }
 
@@ -220,9 +294,13 @@ fn check_dn(dn: &str) -> Result<(), ConfigError> {
 fn check_smtp_url(url: &str) -> Result<(), ConfigError> {
     let name = "GATEHOUSE_SMTP_URL";
     let shape = "must look like smtp://[user:pass@]host[:port][?tls=starttls|tls|none]";
-    let rest = url.strip_prefix("smtp://").ok_or_else(|| bad(name, shape))?;
+    let rest = url
+        .strip_prefix("smtp://")
+        .ok_or_else(|| bad(name, shape))?;
     let (authority, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let (host, port) = match host_port.rsplit_once(':') {
         Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => (host, Some(port)),
         _ => (host_port, None),
@@ -234,9 +312,17 @@ fn check_smtp_url(url: &str) -> Result<(), ConfigError> {
         match pair.split_once('=') {
             Some(("tls", "starttls" | "tls" | "none")) => {}
             Some(("tls", other)) => {
-                return Err(bad(name, format!("tls={other} is not one of starttls, tls, none")));
+                return Err(bad(
+                    name,
+                    format!("tls={other} is not one of starttls, tls, none"),
+                ));
             }
-            _ => return Err(bad(name, format!("unknown parameter `{pair}`; only tls= is supported"))),
+            _ => {
+                return Err(bad(
+                    name,
+                    format!("unknown parameter `{pair}`; only tls= is supported"),
+                ));
+            }
         }
     }
     Ok(())
@@ -248,9 +334,20 @@ fn check_mail_from(from: &str) -> Result<(), ConfigError> {
         _ => from,
     };
     directory::rules::normalize_email(address)
-        .or_else(|e| if address.ends_with("@localhost") { Ok(address.to_string()) } else { Err(e) })
+        .or_else(|e| {
+            if address.ends_with("@localhost") {
+                Ok(address.to_string())
+            } else {
+                Err(e)
+            }
+        })
         .map(|_| ())
-        .map_err(|_| bad("GATEHOUSE_MAIL_FROM", format!("`{from}` is not an address like Gatehouse <noreply@example.com>")))
+        .map_err(|_| {
+            bad(
+                "GATEHOUSE_MAIL_FROM",
+                format!("`{from}` is not an address like Gatehouse <noreply@example.com>"),
+            )
+        })
 }
 
 #[cfg(test)]
@@ -258,7 +355,10 @@ mod tests {
     use super::*;
 
     fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let env = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_sources(&env, &HashMap::new())
     }
 
@@ -268,8 +368,14 @@ mod tests {
         assert_eq!(config.database_url, "sqlite://data/gatehouse.db?mode=rwc");
         assert_eq!(config.http_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(config.base_url, "http://127.0.0.1:3000");
-        assert_eq!(config.ldap_addr.map(|a| a.to_string()).as_deref(), Some("127.0.0.1:3890"));
-        assert_eq!(config.ldaps_addr.map(|a| a.to_string()).as_deref(), Some("127.0.0.1:6360"));
+        assert_eq!(
+            config.ldap_addr.map(|a| a.to_string()).as_deref(),
+            Some("127.0.0.1:3890")
+        );
+        assert_eq!(
+            config.ldaps_addr.map(|a| a.to_string()).as_deref(),
+            Some("127.0.0.1:6360")
+        );
         assert_eq!(config.ldap_base_dn, "dc=gatehouse,dc=local");
         assert_eq!(config.mail_from, "Gatehouse <noreply@localhost>");
         assert_eq!(config.data_dir, PathBuf::from("data"));
@@ -301,8 +407,11 @@ mod tests {
     fn tls_files_come_in_pairs_and_must_exist() {
         let err = load(&[("GATEHOUSE_TLS_CERT", "/etc/hostname")]).unwrap_err();
         assert_eq!(err.name, "GATEHOUSE_TLS_KEY");
-        let err = load(&[("GATEHOUSE_TLS_CERT", "/nonexistent/cert.pem"), ("GATEHOUSE_TLS_KEY", "/etc/hostname")])
-            .unwrap_err();
+        let err = load(&[
+            ("GATEHOUSE_TLS_CERT", "/nonexistent/cert.pem"),
+            ("GATEHOUSE_TLS_KEY", "/etc/hostname"),
+        ])
+        .unwrap_err();
         assert_eq!(err.name, "GATEHOUSE_TLS_CERT");
         assert!(err.message.contains("/nonexistent/cert.pem"));
     }
@@ -317,7 +426,13 @@ mod tests {
     fn smtp_errors_never_show_the_password() {
         let err = load(&[("GATEHOUSE_SMTP_URL", "smtp://me:hunter2@mail:xx")]).unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
-        assert!(load(&[("GATEHOUSE_SMTP_URL", "smtp://me:pw@mail.example.com:587?tls=starttls")]).is_ok());
+        assert!(
+            load(&[(
+                "GATEHOUSE_SMTP_URL",
+                "smtp://me:pw@mail.example.com:587?tls=starttls"
+            )])
+            .is_ok()
+        );
     }
 
     #[test]
@@ -329,8 +444,13 @@ mod tests {
 
     #[test]
     fn variables_win_over_the_file() {
-        let file = parse_file("http_addr = \"127.0.0.1:4000\"\nldap_base_dn = \"dc=example,dc=org\"").unwrap();
-        let env = HashMap::from([("GATEHOUSE_HTTP_ADDR".to_string(), "127.0.0.1:5000".to_string())]);
+        let file =
+            parse_file("http_addr = \"127.0.0.1:4000\"\nldap_base_dn = \"dc=example,dc=org\"")
+                .unwrap();
+        let env = HashMap::from([(
+            "GATEHOUSE_HTTP_ADDR".to_string(),
+            "127.0.0.1:5000".to_string(),
+        )]);
         let config = Config::from_sources(&env, &file).unwrap();
         assert_eq!(config.http_addr.to_string(), "127.0.0.1:5000");
         assert_eq!(config.ldap_base_dn, "dc=example,dc=org");
@@ -338,7 +458,15 @@ mod tests {
 
     #[test]
     fn unknown_file_settings_are_refused() {
-        assert!(parse_file("htp_addr = \"x\"").unwrap_err().contains("htp_addr"));
-        assert!(parse_file("http_addr = [1]").unwrap_err().contains("must be a string"));
+        assert!(
+            parse_file("htp_addr = \"x\"")
+                .unwrap_err()
+                .contains("htp_addr")
+        );
+        assert!(
+            parse_file("http_addr = [1]")
+                .unwrap_err()
+                .contains("must be a string")
+        );
     }
 }

@@ -13,8 +13,12 @@ pub fn load_or_create(config: &Config) -> Result<SecretKey, String> {
     if let Some(key) = &config.secret_key {
         return Ok(key.clone());
     }
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|e| format!("GATEHOUSE_DATA_DIR: cannot create {}: {e}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        format!(
+            "GATEHOUSE_DATA_DIR: cannot create {}: {e}",
+            config.data_dir.display()
+        )
+    })?;
     let path = config.data_dir.join(KEY_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => SecretKey::from_base64(&text).map_err(|m| format!("{}: {m}", path.display())),
@@ -39,7 +43,8 @@ fn create(path: &Path) -> Result<SecretKey, String> {
         }
         // Another process created it between our read and our write: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
             SecretKey::from_base64(&text).map_err(|m| format!("{}: {m}", path.display()))
         }
         Err(e) => Err(format!("{}: {e}", path.display())),

@@ -24,11 +24,21 @@ fn backend(err: directory::Error) -> session_store::Error {
 
 /// Copies what the directory queries by (whose session, from where) out of the session data.
 fn to_record(record: &Record) -> Result<SessionRecord, session_store::Error> {
-    let text = |key: &str| record.data.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    let text = |key: &str| {
+        record
+            .data
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
     Ok(SessionRecord {
         id_hash: hash_id(&record.id.to_string()),
-        user_id: record.data.get(USER_KEY).and_then(|v| serde_json::from_value(v.clone()).ok()),
-        data: serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?,
+        user_id: record
+            .data
+            .get(USER_KEY)
+            .and_then(|v| serde_json::from_value(v.clone()).ok()),
+        data: serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?,
         expires_at: record.expiry_date,
         ip: text(IP_KEY),
         user_agent: text(USER_AGENT_KEY).map(|ua| ua.chars().take(256).collect()),
@@ -40,7 +50,13 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // 128 random bits make a clash all but impossible; on one, draw again.
         loop {
-            if self.dir.sessions().create(&to_record(record)?).await.map_err(backend)? {
+            if self
+                .dir
+                .sessions()
+                .create(&to_record(record)?)
+                .await
+                .map_err(backend)?
+            {
                 return Ok(());
             }
             record.id = Id::default();
@@ -48,26 +64,50 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.dir.sessions().save(&to_record(record)?).await.map_err(backend)
+        self.dir
+            .sessions()
+            .save(&to_record(record)?)
+            .await
+            .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let Some(stored) = self.dir.sessions().load(&hash_id(&id.to_string())).await.map_err(backend)? else {
+        let Some(stored) = self
+            .dir
+            .sessions()
+            .load(&hash_id(&id.to_string()))
+            .await
+            .map_err(backend)?
+        else {
             return Ok(None);
         };
-        let data = serde_json::from_str(&stored.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date: stored.expires_at }))
+        let data = serde_json::from_str(&stored.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date: stored.expires_at,
+        }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.dir.sessions().delete(&hash_id(&id.to_string())).await.map_err(backend)
+        self.dir
+            .sessions()
+            .delete(&hash_id(&id.to_string()))
+            .await
+            .map_err(backend)
     }
 }
 
 #[async_trait]
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        let removed = self.dir.sessions().delete_expired().await.map_err(backend)?;
+        let removed = self
+            .dir
+            .sessions()
+            .delete_expired()
+            .await
+            .map_err(backend)?;
         if removed > 0 {
             tracing::debug!(removed, "deleted expired sessions");
         }

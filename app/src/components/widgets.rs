@@ -4,7 +4,10 @@ use leptos::prelude::*;
 
 /// The heading block at the top of every dashboard page.
 #[component]
-pub fn PageHeader(title: &'static str, #[prop(optional)] description: &'static str) -> impl IntoView {
+pub fn PageHeader(
+    title: &'static str,
+    #[prop(optional)] description: &'static str,
+) -> impl IntoView {
     view! {
         <div class="mb-6">
             <h1 class="text-2xl font-semibold tracking-tight">{title}</h1>
@@ -16,7 +19,11 @@ pub fn PageHeader(title: &'static str, #[prop(optional)] description: &'static s
 
 /// What a page shows when it has nothing to list: what this is, and what to do next.
 #[component]
-pub fn EmptyState(title: String, text: String, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+pub fn EmptyState(
+    title: String,
+    text: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     view! {
         <div class="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center dark:border-slate-700 dark:bg-slate-900">
             <svg aria-hidden="true" class="mx-auto h-10 w-10 text-slate-400" fill="none" viewBox="0 0 24 24" stroke="currentColor" stroke-width="1.5">
@@ -33,10 +40,16 @@ pub fn EmptyState(title: String, text: String, #[prop(optional)] children: Optio
 #[component]
 pub fn Badge(text: String) -> impl IntoView {
     let tone = match text.as_str() {
-        "active" => "bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300",
-        "pending" => "bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-950 dark:text-amber-300",
+        "active" => {
+            "bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300"
+        }
+        "pending" => {
+            "bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-950 dark:text-amber-300"
+        }
         "suspended" => "bg-red-50 text-red-700 ring-red-600/20 dark:bg-red-950 dark:text-red-300",
-        "owner" | "admin" => "bg-indigo-50 text-indigo-700 ring-indigo-600/20 dark:bg-indigo-950 dark:text-indigo-300",
+        "owner" | "admin" => {
+            "bg-indigo-50 text-indigo-700 ring-indigo-600/20 dark:bg-indigo-950 dark:text-indigo-300"
+        }
         _ => "bg-slate-50 text-slate-700 ring-slate-500/20 dark:bg-slate-800 dark:text-slate-300",
     };
     view! {

@@ -9,7 +9,12 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let query = use_query_map();
-    let page = move || query.with(|q| q.get("page")).and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
+    let page = move || {
+        query
+            .with(|q| q.get("page"))
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     let events = Resource::new(page, |page| list_activity(Some(page)));
     view! {
         <Title text="Activity"/>

@@ -13,13 +13,13 @@ pub fn OverviewPage() -> impl IntoView {
     let activity = Resource::new(|| (), |_| list_activity(None));
     view! {
         <Title text="Overview"/>
+        <PageHeader title="Overview"/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let name = me.await.ok().flatten().map(|m| m.display_name).unwrap_or_default();
-                view! { <p class="text-sm text-slate-600 dark:text-slate-400">{format!("Signed in as {name}")}</p> }
+                view! { <p class="-mt-4 mb-6 text-sm text-slate-600 dark:text-slate-400">{format!("Signed in as {name}")}</p> }
             })}
         </Suspense>
-        <PageHeader title="Overview"/>
         <div class="grid gap-4 sm:grid-cols-2">
             <Card title="Users" href="/users">
                 <Suspense fallback=|| view! { <p class="text-3xl font-semibold">"…"</p> }>

@@ -41,7 +41,9 @@ fn SetupForm() -> impl IntoView {
             ));
         }
         match rules::normalize_username(&name) {
-            Ok(normalized) if normalized != name => Some(format!("You will sign in as \"{normalized}\".")),
+            Ok(normalized) if normalized != name => {
+                Some(format!("You will sign in as \"{normalized}\"."))
+            }
             Ok(_) => None,
             Err(problem) => Some(problem.message()),
         }

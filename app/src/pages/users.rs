@@ -11,10 +11,16 @@ use leptos_router::hooks::use_query_map;
 pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q")).unwrap_or_default();
-    let page = move || query.with(|q| q.get("page")).and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
-    let users = Resource::new(move || (search(), page()), |(search, page)| {
-        list_users((!search.is_empty()).then_some(search), Some(page))
-    });
+    let page = move || {
+        query
+            .with(|q| q.get("page"))
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let users = Resource::new(
+        move || (search(), page()),
+        |(search, page)| list_users((!search.is_empty()).then_some(search), Some(page)),
+    );
     view! {
         <Title text="Users"/>
         <PageHeader title="Users" description="Everyone who can sign in to this server and its apps."/>
@@ -48,7 +54,11 @@ fn UsersTable(result: UsersPage, search: String) -> impl IntoView {
         return view! { <EmptyState title="No users found".to_string() text/> }.into_any();
     }
     let href = Callback::new(move |page: u64| {
-        if search.is_empty() { format!("/users?page={page}") } else { format!("/users?q={}&page={page}", encode(&search)) }
+        if search.is_empty() {
+            format!("/users?page={page}")
+        } else {
+            format!("/users?q={}&page={page}", encode(&search))
+        }
     });
     let rows = result.users.into_iter().map(|u| view! {
         <tr class="hover:bg-slate-50 dark:hover:bg-slate-800/50">
@@ -89,7 +99,9 @@ fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

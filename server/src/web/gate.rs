@@ -28,7 +28,11 @@ enum Kind {
 }
 
 pub fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    path.starts_with("/pkg/")
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
 }
 
 fn classify(path: &str) -> Kind {
@@ -41,7 +45,11 @@ fn classify(path: &str) -> Kind {
 }
 
 fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "error": { "code": code, "message": message } }))).into_response()
+    (
+        status,
+        Json(json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
 }
 
 pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -51,7 +59,11 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         return next.run(req).await;
     }
     if !same_origin(&req, &state.config.base_url) {
-        return json_error(StatusCode::FORBIDDEN, "cross_origin", "Cross-origin requests are refused.");
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "Cross-origin requests are refused.",
+        );
     }
     let (session, ip, user_agent) = request_facts(&req);
     let visitor = match resolve_session(&state, session, ip, user_agent).await {
@@ -65,14 +77,22 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         Ok(needed) => needed,
         Err(err) => {
             tracing::error!(error = %err, "setup check failed");
-            return json_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The database cannot be reached.");
+            return json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The database cannot be reached.",
+            );
         }
     };
     if setup_needed {
         match kind {
             Kind::Page if path != "/setup" => return Redirect::to("/setup").into_response(),
             Kind::Api if !SETUP_ENDPOINTS.contains(&path.as_str()) => {
-                return json_error(StatusCode::CONFLICT, "setup_required", "Create the owner account at /setup first.");
+                return json_error(
+                    StatusCode::CONFLICT,
+                    "setup_required",
+                    "Create the owner account at /setup first.",
+                );
             }
             _ => {}
         }
@@ -81,8 +101,16 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
             return Redirect::to("/").into_response();
         }
         if !signed_in && !app::PUBLIC_PAGES.contains(&path.as_str()) {
-            let wanted = req.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
-            let target = if wanted == "/" { "/login".to_string() } else { format!("/login?next={}", encode(wanted)) };
+            let wanted = req
+                .uri()
+                .path_and_query()
+                .map(|pq| pq.as_str())
+                .unwrap_or("/");
+            let target = if wanted == "/" {
+                "/login".to_string()
+            } else {
+                format!("/login?next={}", encode(wanted))
+            };
             return Redirect::to(&target).into_response();
         }
     }
@@ -92,7 +120,10 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
 /// Copies what identifies the visitor out of the request: a request body is not `Sync`, so no
 /// reference to the request may live across an await.
 fn request_facts(req: &Request) -> (Option<Session>, Option<String>, Option<String>) {
-    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
@@ -109,20 +140,38 @@ async fn resolve_session(
     ip: Option<String>,
     user_agent: Option<String>,
 ) -> Result<Visitor, Box<Response>> {
-    let anonymous = Visitor { actor: Actor::anonymous(ip.clone(), user_agent.clone()), user: None };
+    let anonymous = Visitor {
+        actor: Actor::anonymous(ip.clone(), user_agent.clone()),
+        user: None,
+    };
     let Some(session) = session else {
         return Ok(anonymous);
     };
     let unavailable = |what: &str, err: &dyn std::fmt::Display| {
         tracing::error!(error = %err, "{what}");
-        Box::new(json_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Sessions are unavailable right now."))
+        Box::new(json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Sessions are unavailable right now.",
+        ))
     };
-    let user_id: Option<UserId> = session.get(USER_KEY).await.map_err(|e| unavailable("session load failed", &e))?;
-    let Some(user_id) = user_id else { return Ok(anonymous) };
+    let user_id: Option<UserId> = session
+        .get(USER_KEY)
+        .await
+        .map_err(|e| unavailable("session load failed", &e))?;
+    let Some(user_id) = user_id else {
+        return Ok(anonymous);
+    };
     match state.dir.auth().session_user(user_id).await {
-        Ok(Some(user)) => Ok(Visitor { actor: user.as_actor(ip, user_agent), user: Some(user) }),
+        Ok(Some(user)) => Ok(Visitor {
+            actor: user.as_actor(ip, user_agent),
+            user: Some(user),
+        }),
         Ok(None) => {
-            session.flush().await.map_err(|e| unavailable("session flush failed", &e))?;
+            session
+                .flush()
+                .await
+                .map_err(|e| unavailable("session flush failed", &e))?;
             Ok(anonymous)
         }
         Err(err) => Err(unavailable("session user lookup failed", &err)),
@@ -135,14 +184,25 @@ fn same_origin(req: &Request, base_url: &str) -> bool {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
         return true;
     };
     if origin == base_url {
         return true;
     }
-    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or_default();
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
     !host.is_empty() && origin_host == host
 }
 
@@ -151,7 +211,9 @@ fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -173,11 +235,17 @@ mod tests {
 
     #[test]
     fn next_paths_are_encoded() {
-        assert_eq!(encode("/users?q=a b&page=2"), "/users%3Fq%3Da%20b%26page%3D2");
+        assert_eq!(
+            encode("/users?q=a b&page=2"),
+            "/users%3Fq%3Da%20b%26page%3D2"
+        );
     }
 
     fn post(origin: Option<&str>, host: &str) -> Request {
-        let mut builder = Request::builder().method(Method::POST).uri("/api/login").header(header::HOST, host);
+        let mut builder = Request::builder()
+            .method(Method::POST)
+            .uri("/api/login")
+            .header(header::HOST, host);
         if let Some(origin) = origin {
             builder = builder.header(header::ORIGIN, origin);
         }
@@ -188,8 +256,14 @@ mod tests {
     fn cross_origin_posts_are_refused() {
         let base = "https://id.example.com";
         assert!(same_origin(&post(Some(base), "id.example.com"), base));
-        assert!(same_origin(&post(Some("http://127.0.0.1:3000"), "127.0.0.1:3000"), base));
+        assert!(same_origin(
+            &post(Some("http://127.0.0.1:3000"), "127.0.0.1:3000"),
+            base
+        ));
         assert!(same_origin(&post(None, "id.example.com"), base));
-        assert!(!same_origin(&post(Some("https://evil.example"), "id.example.com"), base));
+        assert!(!same_origin(
+            &post(Some("https://evil.example"), "id.example.com"),
+            base
+        ));
     }
 }

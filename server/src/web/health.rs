@@ -12,7 +12,10 @@ pub async fn healthz() -> Json<Value> {
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match state.dir.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": state.dir.backend_name() }))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "database": state.dir.backend_name() })),
+        ),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
             (

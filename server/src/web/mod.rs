@@ -20,8 +20,8 @@ use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// How long a session lives without use.
 const SESSION_IDLE: time::Duration = time::Duration::days(7);
@@ -61,11 +61,22 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), gate::gate))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            gate::gate,
+        ))
         .layer(sessions)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(headers::request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -74,9 +85,12 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
 pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
-    let listener = TcpListener::bind(config.http_addr)
-        .await
-        .map_err(|e| format!("GATEHOUSE_HTTP_ADDR: cannot listen on {}: {e}", config.http_addr))?;
+    let listener = TcpListener::bind(config.http_addr).await.map_err(|e| {
+        format!(
+            "GATEHOUSE_HTTP_ADDR: cannot listen on {}: {e}",
+            config.http_addr
+        )
+    })?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let mut config = config;
     if !config.base_url_set {
@@ -96,12 +110,19 @@ pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
         );
     }
     let sweeper = tokio::spawn(sweep_sessions(DbSessionStore::new(dir.clone())));
-    let app = router(AppState { dir: dir.clone(), leptos, config: Arc::new(config.clone()) });
+    let app = router(AppState {
+        dir: dir.clone(),
+        leptos,
+        config: Arc::new(config.clone()),
+    });
     tracing::info!(base_url = %config.base_url, backend = dir.backend_name(), "listening on http://{bound}");
-    let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"));
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"));
     sweeper.abort();
     tracing::info!("stopped");
     result

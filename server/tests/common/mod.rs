@@ -42,8 +42,16 @@ impl Drop for TempDir {
 }
 
 fn unique_name() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    format!("{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst), nanos)
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst),
+        nanos
+    )
 }
 
 pub fn client() -> reqwest::Client {
@@ -65,14 +73,22 @@ impl TestApp {
                     .expect("GATEHOUSE_TEST_BACKEND=postgres needs GATEHOUSE_TEST_POSTGRES_URL");
                 let database = format!("gatehouse_test_{}", unique_name());
                 admin_sql(&admin_url, &format!("CREATE DATABASE {database}")).await;
-                Backend::Postgres { admin_url, database }
+                Backend::Postgres {
+                    admin_url,
+                    database,
+                }
             }
             _ => Backend::Sqlite,
         };
         let database_url = match &backend {
             Backend::Sqlite => format!("sqlite://{}/gatehouse.db?mode=rwc", tmp.0.display()),
-            Backend::Postgres { admin_url, database } => {
-                let (prefix, _) = admin_url.rsplit_once('/').expect("database URL with a path");
+            Backend::Postgres {
+                admin_url,
+                database,
+            } => {
+                let (prefix, _) = admin_url
+                    .rsplit_once('/')
+                    .expect("database URL with a path");
                 format!("{prefix}/{database}")
             }
         };
@@ -118,7 +134,11 @@ impl TestApp {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if !sent {
                     if let Some(rest) = line.split("listening on http://").nth(1) {
-                        let addr = rest.split_whitespace().next().unwrap_or_default().to_string();
+                        let addr = rest
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or_default()
+                            .to_string();
                         let _ = tx.send(Ok(addr));
                         sent = true;
                         continue;
@@ -148,12 +168,18 @@ impl TestApp {
     /// Stops the server with SIGTERM (a graceful shutdown) and waits for it to exit.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(child.id().to_string())
+                .status();
             let deadline = Instant::now() + Duration::from_secs(20);
             loop {
                 match child.try_wait() {
                     Ok(Some(status)) => {
-                        assert!(status.success(), "gatehouse exited with {status} after SIGTERM");
+                        assert!(
+                            status.success(),
+                            "gatehouse exited with {status} after SIGTERM"
+                        );
                         return;
                     }
                     _ if Instant::now() > deadline => {
@@ -177,7 +203,12 @@ impl TestApp {
     }
 
     /// Calls a server function the way the hydrated page does (form-encoded, JSON back).
-    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         client
             .post(self.url(&format!("/api/{endpoint}")))
             .header("origin", &self.base_url)
@@ -202,11 +233,22 @@ impl TestApp {
                 ],
             )
             .await;
-        assert_eq!(res.status(), 200, "setup failed: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            200,
+            "setup failed: {}",
+            res.text().await.unwrap_or_default()
+        );
     }
 
-    pub async fn login(&self, client: &reqwest::Client, login: &str, password: &str) -> reqwest::Response {
-        self.call(client, "login", &[("login", login), ("password", password)]).await
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        login: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.call(client, "login", &[("login", login), ("password", password)])
+            .await
     }
 
     /// Runs the binary with arguments against this test's database; returns (code, stdout, stderr).
@@ -240,11 +282,21 @@ impl Drop for TestApp {
             let _ = child.kill();
             let _ = child.wait();
         }
-        if let Backend::Postgres { admin_url, database } = self.backend.clone() {
+        if let Backend::Postgres {
+            admin_url,
+            database,
+        } = self.backend.clone()
+        {
             // Drop runs inside the test's runtime, so clean up from a thread with its own.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-                runtime.block_on(admin_sql(&admin_url, &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")));
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(admin_sql(
+                    &admin_url,
+                    &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"),
+                ));
             })
             .join();
         }
@@ -253,8 +305,12 @@ impl Drop for TestApp {
 
 async fn admin_sql(admin_url: &str, sql: &str) {
     use sea_orm::ConnectionTrait;
-    let db = sea_orm::Database::connect(admin_url).await.expect("connect to PostgreSQL");
-    db.execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let db = sea_orm::Database::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL");
+    db.execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
     let _ = db.close().await;
 }
 
