@@ -36,7 +36,7 @@ tools:
 	@if ! [ -x node_modules/.bin/tailwindcss ] || ! [ -x node_modules/.bin/wasm-opt ] || ! [ -x node_modules/.bin/playwright ] \
 	    || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  echo ">> installing npm devDependencies (tailwindcss, binaryen's wasm-opt, @playwright/test)"; \
-	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund; fi
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund; fi
 
 browser:
 	@if ! [ -x /usr/bin/chromium ]; then \

@@ -86,3 +86,30 @@ pub fn Pagination(
         </nav>
     }
 }
+
+/// A column header: its label and the classes that hide it on narrow screens ("" for none).
+pub type Column = (&'static str, &'static str);
+
+/// The framed table every list uses: a caption for screen readers, a header row, the rows.
+#[component]
+pub fn DataTable(
+    caption: &'static str,
+    columns: &'static [Column],
+    children: Children,
+) -> impl IntoView {
+    let headers = columns
+        .iter()
+        .map(|(label, extra)| view! { <th scope="col" class=format!("px-4 py-3 font-medium {extra}")>{*label}</th> })
+        .collect_view();
+    view! {
+        <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <table class="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-800">
+                <caption class="sr-only">{caption}</caption>
+                <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+                    <tr>{headers}</tr>
+                </thead>
+                <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{children()}</tbody>
+            </table>
+        </div>
+    }
+}

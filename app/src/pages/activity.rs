@@ -1,11 +1,18 @@
 //! `/activity`: the audit trail, newest first.
 
 use crate::api::{ActivityPage, list_activity};
-use crate::components::widgets::{EmptyState, PageHeader, Pagination};
+use crate::components::widgets::{Column, DataTable, EmptyState, PageHeader, Pagination};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+const COLUMNS: &[Column] = &[
+    ("Time", ""),
+    ("Action", ""),
+    ("Actor", ""),
+    ("Target", "hidden sm:table-cell"),
+    ("IP address", "hidden md:table-cell"),
+];
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let query = use_query_map();
@@ -49,21 +56,8 @@ fn ActivityTable(result: ActivityPage) -> impl IntoView {
     }).collect_view();
     let href = Callback::new(|page: u64| format!("/activity?page={page}"));
     view! {
-        <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-            <table class="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-800">
-                <caption class="sr-only">"Activity"</caption>
-                <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
-                    <tr>
-                        <th scope="col" class="px-4 py-3 font-medium">"Time"</th>
-                        <th scope="col" class="px-4 py-3 font-medium">"Action"</th>
-                        <th scope="col" class="px-4 py-3 font-medium">"Actor"</th>
-                        <th scope="col" class="hidden px-4 py-3 font-medium sm:table-cell">"Target"</th>
-                        <th scope="col" class="hidden px-4 py-3 font-medium md:table-cell">"IP address"</th>
-                    </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption="Activity" columns=COLUMNS>{rows}</DataTable>
         <Pagination total=result.total page=result.page per_page=result.per_page href/>
-    }.into_any()
+    }
+    .into_any()
 }

@@ -2,11 +2,18 @@
 
 use crate::api::{UsersPage, list_users};
 use crate::components::form::INPUT_CLASS;
-use crate::components::widgets::{Badge, EmptyState, PageHeader, Pagination};
+use crate::components::widgets::{Badge, Column, DataTable, EmptyState, PageHeader, Pagination};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+const COLUMNS: &[Column] = &[
+    ("Name", ""),
+    ("Email", "hidden sm:table-cell"),
+    ("Role", ""),
+    ("Status", ""),
+    ("Last sign-in", "hidden lg:table-cell"),
+];
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
@@ -75,23 +82,10 @@ fn UsersTable(result: UsersPage, search: String) -> impl IntoView {
         </tr>
     }).collect_view();
     view! {
-        <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-            <table class="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-800">
-                <caption class="sr-only">"Users"</caption>
-                <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
-                    <tr>
-                        <th scope="col" class="px-4 py-3 font-medium">"Name"</th>
-                        <th scope="col" class="hidden px-4 py-3 font-medium sm:table-cell">"Email"</th>
-                        <th scope="col" class="px-4 py-3 font-medium">"Role"</th>
-                        <th scope="col" class="px-4 py-3 font-medium">"Status"</th>
-                        <th scope="col" class="hidden px-4 py-3 font-medium lg:table-cell">"Last sign-in"</th>
-                    </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption="Users" columns=COLUMNS>{rows}</DataTable>
         <Pagination total=result.total page=result.page per_page=result.per_page href/>
-    }.into_any()
+    }
+    .into_any()
 }
 
 /// Percent-encodes a query value (enough for a search box: everything but unreserved).

@@ -75,17 +75,7 @@ async fn create_users(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .to_owned(),
         )
         .await?;
-    for column in ["status", "role", "created_at"] {
-        manager
-            .create_index(
-                Index::create()
-                    .name(format!("idx_users_{column}"))
-                    .table("users")
-                    .col(column)
-                    .to_owned(),
-            )
-            .await?;
-    }
+    create_indexes(manager, "users", &["status", "role", "created_at"]).await?;
     Ok(())
 }
 
@@ -112,17 +102,7 @@ async fn create_sessions(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .to_owned(),
         )
         .await?;
-    for column in ["user_id", "expires_at"] {
-        manager
-            .create_index(
-                Index::create()
-                    .name(format!("idx_sessions_{column}"))
-                    .table("sessions")
-                    .col(column)
-                    .to_owned(),
-            )
-            .await?;
-    }
+    create_indexes(manager, "sessions", &["user_id", "expires_at"]).await?;
     Ok(())
 }
 
@@ -145,16 +125,23 @@ async fn create_audit_log(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .to_owned(),
         )
         .await?;
-    for column in ["at", "action", "actor_id"] {
-        manager
-            .create_index(
-                Index::create()
-                    .name(format!("idx_audit_log_{column}"))
-                    .table("audit_log")
-                    .col(column)
-                    .to_owned(),
-            )
-            .await?;
+    create_indexes(manager, "audit_log", &["at", "action", "actor_id"]).await?;
+    Ok(())
+}
+
+/// One plain index per listed column, named `idx_<table>_<column>`.
+async fn create_indexes(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    columns: &[&str],
+) -> Result<(), DbErr> {
+    for column in columns {
+        let index = Index::create()
+            .name(format!("idx_{table}_{column}"))
+            .table(String::from(table))
+            .col(String::from(*column))
+            .to_owned();
+        manager.create_index(index).await?;
     }
     Ok(())
 }
