@@ -59,7 +59,9 @@ impl From<directory::Error> for AppError {
             E::Conflict(_) => http::StatusCode::CONFLICT,
             E::NotFound(_) | E::SetupComplete => http::StatusCode::NOT_FOUND,
             E::Unauthenticated | E::InvalidCredentials => http::StatusCode::UNAUTHORIZED,
-            E::AccountInactive(_) | E::Forbidden(_) => http::StatusCode::FORBIDDEN,
+            E::AccountInactive(_) | E::Forbidden(_) | E::NotAllowed(_) => {
+                http::StatusCode::FORBIDDEN
+            }
             E::Database(_) | E::Internal(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
         };
         // A plain form post (no JavaScript yet) is answered with a redirect carrying the

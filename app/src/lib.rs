@@ -17,16 +17,27 @@ use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::activity::ActivityPage;
+use pages::group_detail::GroupDetailPage;
+use pages::groups::{GroupsPage, NewGroupPage};
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
 use pages::overview::OverviewPage;
-use pages::placeholder::{AppsPage, GroupsPage, SettingsPage};
+use pages::password::ChangePasswordPage;
+use pages::placeholder::AppsPage;
 use pages::profile::ProfilePage;
+use pages::settings::SettingsPage;
 use pages::setup::SetupPage;
+use pages::user_detail::UserDetailPage;
+use pages::user_new::NewUserPage;
 use pages::users::UsersPage;
 
 /// Pages anyone may open without signing in; every other page needs a session.
 pub const PUBLIC_PAGES: &[&str] = &["/login", "/setup"];
+
+/// Where someone signed in with a temporary password is held until they choose their own,
+/// and the server functions they may call meanwhile.
+pub const PASSWORD_PAGE: &str = "/password";
+pub const PASSWORD_ENDPOINTS: &[&str] = &["/api/password_change", "/api/logout", "/api/me"];
 
 /// The HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -86,10 +97,15 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/password") view=ChangePasswordPage/>
                 <ParentRoute path=path!("") view=Dashboard ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage/>
                     <Route path=path!("users") view=UsersPage/>
+                    <Route path=path!("users/new") view=NewUserPage/>
+                    <Route path=path!("users/:id") view=UserDetailPage/>
                     <Route path=path!("groups") view=GroupsPage/>
+                    <Route path=path!("groups/new") view=NewGroupPage/>
+                    <Route path=path!("groups/:id") view=GroupDetailPage/>
                     <Route path=path!("apps") view=AppsPage/>
                     <Route path=path!("activity") view=ActivityPage/>
                     <Route path=path!("settings") view=SettingsPage/>

@@ -62,6 +62,14 @@ pub fn is_html_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// After a change made by a plain form post (no JavaScript yet), sends the browser back to
+/// `path`; a hydrated page refreshes its own data instead.
+pub fn back_to(path: &str) {
+    if is_html_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
 /// Formats a time the way every page shows it.
 pub fn format_time(at: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");

@@ -49,7 +49,8 @@ impl Auth<'_> {
                 return Err(Error::InvalidCredentials);
             }
         };
-        let user = User::from_row(row)?;
+        let mut user = User::from_row(row)?;
+        user.admin_by_group = crate::groups::in_admin_group(self.dir.db(), user.id).await?;
         let signed_in = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
         if user.status != Status::Active {
             let entry = Entry::new("auth.login.refused")
@@ -87,9 +88,17 @@ impl Auth<'_> {
     }
 
     /// The user behind a session, if that user still exists and may still sign in.
+    /// Read on every request, so a suspension or a role change takes effect at once on every
+    /// process sharing the database.
     pub async fn session_user(&self, id: UserId) -> Result<Option<User>> {
-        let user = self.dir.users().find(id).await?;
-        Ok(user.filter(|u| u.status == Status::Active))
+        let Some(mut user) = self.dir.users().find(id).await? else {
+            return Ok(None);
+        };
+        if user.status != Status::Active {
+            return Ok(None);
+        }
+        user.admin_by_group = crate::groups::in_admin_group(self.dir.db(), user.id).await?;
+        Ok(Some(user))
     }
 }
 

@@ -26,8 +26,11 @@ pub enum Error {
     /// The password was right but the account may not sign in (pending or suspended).
     #[error("{0}")]
     AccountInactive(String),
-    #[error("you do not have the {0} permission")]
+    #[error("You do not have the {0} permission.")]
     Forbidden(Permission),
+    /// The permission is there but this target is out of reach (an owner, oneself, …).
+    #[error("{0}")]
+    NotAllowed(String),
     /// First-run setup was asked for after an owner exists.
     #[error("setup is already complete")]
     SetupComplete,
@@ -54,7 +57,7 @@ impl Error {
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::AccountInactive(_) => "account_inactive",
-            Self::Forbidden(_) => "forbidden",
+            Self::Forbidden(_) | Self::NotAllowed(_) => "forbidden",
             Self::SetupComplete => "setup_complete",
             Self::Database(_) | Self::Internal(_) => "internal",
         }

@@ -6,23 +6,28 @@
 
 pub mod audit;
 pub mod auth;
+pub mod avatars;
 pub mod clock;
 mod db;
 pub mod entities;
 pub mod error;
+pub mod groups;
 pub mod ids;
 pub mod migrations;
 pub mod passwords;
 pub mod policy;
+pub mod profile;
 pub mod rules;
 pub mod secrets;
 pub mod sessions;
+pub mod settings;
 pub mod setup;
+pub mod user_admin;
 pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, Result};
-pub use ids::{Email, UserId, Username};
+pub use ids::{Email, GroupId, UserId, Username};
 pub use policy::{Actor, Permission, Principal, Role};
 pub use secrets::{SecretKey, SecretString};
 pub use users::{Status, User};
@@ -119,6 +124,22 @@ impl Directory {
 
     pub fn audit(&self) -> audit::Audit<'_> {
         audit::Audit { dir: self }
+    }
+
+    pub fn groups(&self) -> groups::Groups<'_> {
+        groups::Groups { dir: self }
+    }
+
+    pub fn profile(&self) -> profile::Profile<'_> {
+        profile::Profile { dir: self }
+    }
+
+    pub fn settings(&self) -> settings::Settings<'_> {
+        settings::Settings { dir: self }
+    }
+
+    pub fn avatars(&self) -> avatars::Avatars<'_> {
+        avatars::Avatars { dir: self }
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {

@@ -217,6 +217,26 @@ pub fn require(actor: &Actor, permission: Permission) -> Result<()> {
     }
 }
 
+/// The roles `actor` may give someone: all but owner for those who set roles (owner too for
+/// owners), otherwise only `user`.
+pub fn assignable_roles(actor: &Actor) -> Vec<Role> {
+    let owner = matches!(
+        actor.principal,
+        Principal::System
+            | Principal::User {
+                role: Role::Owner,
+                ..
+            }
+    );
+    if !actor.can(Permission::UsersSetRole) {
+        return vec![Role::User];
+    }
+    Role::ALL
+        .into_iter()
+        .filter(|role| *role != Role::Owner || owner)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +250,51 @@ mod tests {
             },
             ip: None,
             user_agent: None,
+        }
+    }
+
+    /// The whole table, written out: one row per role, one column per permission in
+    /// `Permission::ALL` order. Changing what a role may do must change this row.
+    const TABLE: [(Role, &str); 6] = [
+        //                    users          groups apps audit settings
+        //                    r c u s d role r w    r w  r     r w
+        (
+            Role::Owner,
+            /*    */ "Y Y Y Y Y Y    Y Y    Y Y  Y     Y Y",
+        ),
+        (
+            Role::Admin,
+            /*    */ "Y Y Y Y Y Y    Y Y    Y Y  Y     Y Y",
+        ),
+        (Role::UserManager, "Y Y Y Y Y .    Y Y    . .  .     . ."),
+        (
+            Role::Operator,
+            /* */ "Y . . . . .    Y .    Y Y  Y     . .",
+        ),
+        (
+            Role::Viewer,
+            /*   */ "Y . . . . .    Y .    Y .  Y     Y .",
+        ),
+        (
+            Role::User,
+            /*     */ ". . . . . .    . .    . .  .     . .",
+        ),
+    ];
+
+    #[test]
+    fn every_role_and_permission_matches_the_table() {
+        assert_eq!(TABLE.len(), Role::ALL.len());
+        for (role, row) in TABLE {
+            let cells: Vec<&str> = row.split_whitespace().collect();
+            assert_eq!(cells.len(), Permission::ALL.len(), "{role}");
+            for (permission, cell) in Permission::ALL.into_iter().zip(cells) {
+                let expected = cell == "Y";
+                assert_eq!(
+                    require(&user(role), permission).is_ok(),
+                    expected,
+                    "{role} × {permission}"
+                );
+            }
         }
     }
 

@@ -154,6 +154,54 @@ pub fn normalize_full_name(input: &str) -> Result<String, String> {
     Ok(name)
 }
 
+/// Group name bounds; the name is the group's LDAP `cn` and its posix name.
+pub const GROUP_NAME_MAX: usize = 64;
+
+/// Checks a group name and returns its stored form (trimmed, lower case): letters, digits,
+/// `.`, `-` and `_`, starting with a letter or digit.
+pub fn normalize_group_name(input: &str) -> Result<String, String> {
+    let name = input.trim().to_lowercase();
+    if name.is_empty() {
+        return Err("Enter a group name.".to_string());
+    }
+    if name.chars().count() > GROUP_NAME_MAX {
+        return Err(format!(
+            "Group names are at most {GROUP_NAME_MAX} characters long."
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err("Group names start with a letter or a digit.".to_string());
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+    {
+        return Err(format!(
+            "Group names use letters, digits, '.', '-' and '_' only, not '{bad}'."
+        ));
+    }
+    Ok(name)
+}
+
+/// GIDs below this belong to the system groups of the Linux hosts that read the directory.
+pub const GID_MIN: i64 = 1000;
+/// The largest id every posix system accepts.
+pub const GID_MAX: i64 = 2_147_483_647;
+
+/// Parses a GID typed by a person; empty means "pick the next free one".
+pub fn parse_gid(input: &str) -> Result<Option<i64>, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<i64>() {
+        Ok(gid) if (GID_MIN..=GID_MAX).contains(&gid) => Ok(Some(gid)),
+        _ => Err(format!(
+            "A GID is a whole number from {GID_MIN} to {GID_MAX}, or empty to pick the next free one."
+        )),
+    }
+}
+
 /// Password length bounds in characters. The upper bound keeps hashing cost predictable.
 pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 256;
@@ -292,6 +340,27 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_names_follow_the_posix_rules() {
+        assert_eq!(
+            normalize_group_name(" Dev_Ops.eu ").as_deref(),
+            Ok("dev_ops.eu")
+        );
+        assert!(normalize_group_name("").is_err());
+        assert!(normalize_group_name("-x").unwrap_err().contains("start"));
+        assert!(normalize_group_name("a b").unwrap_err().contains("' '"));
+        assert!(normalize_group_name(&"g".repeat(GROUP_NAME_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn gids_are_bounded_or_empty() {
+        assert_eq!(parse_gid(""), Ok(None));
+        assert_eq!(parse_gid(" 10005 "), Ok(Some(10005)));
+        assert!(parse_gid("999").is_err());
+        assert!(parse_gid("2147483648").is_err());
+        assert!(parse_gid("ten").is_err());
+    }
 
     #[test]
     fn usernames_are_lower_cased_and_trimmed() {

@@ -4,6 +4,7 @@ use crate::Directory;
 use crate::audit::{self, Entry};
 use crate::entities::{settings, users as user_rows};
 use crate::error::{Error, Result};
+use crate::groups;
 use crate::policy::{Actor, Role};
 use crate::secrets::SecretString;
 use crate::users::{self, NewUser, Status, User};
@@ -78,6 +79,9 @@ impl Setup<'_> {
             return Err(Error::SetupComplete);
         }
         let user = users::insert(&txn, owner, now).await?;
+        // Apps reading the directory over LDAP recognise administrators by this group.
+        let sysadmins = groups::builtin_id(&txn, groups::SYSADMINS).await?;
+        groups::add_membership(&txn, sysadmins, user.id, now).await?;
         let entry =
             Entry::new("setup.owner.create").target("user", user.id, user.username.as_str());
         audit::record(&txn, actor, now, entry).await?;

@@ -2,9 +2,10 @@
 
 use crate::Directory;
 use crate::audit::{self, Entry};
-use crate::entities::{counters, users};
+use crate::entities::{counters, group_members, users};
 use crate::error::{Error, Result};
-use crate::ids::{Email, UserId, Username};
+use crate::groups;
+use crate::ids::{Email, GroupId, UserId, Username};
 use crate::passwords;
 use crate::policy::{self, Actor, Permission, Principal, Role};
 use crate::rules;
@@ -35,13 +36,23 @@ impl Status {
         }
     }
 
+    pub const ALL: [Status; 3] = [Self::Pending, Self::Active, Self::Suspended];
+
+    /// Parses a status typed into a filter or form.
+    pub fn parse(name: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.name() == name)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "status",
+                    format!("Unknown status \"{name}\"; use pending, active or suspended."),
+                )
+            })
+    }
+
     fn from_stored(name: &str) -> Result<Self> {
-        match name {
-            "pending" => Ok(Self::Pending),
-            "active" => Ok(Self::Active),
-            "suspended" => Ok(Self::Suspended),
-            other => Err(Error::Internal(format!("unknown stored status {other:?}"))),
-        }
+        Self::parse(name).map_err(|_| Error::Internal(format!("unknown stored status {name:?}")))
     }
 }
 
@@ -51,6 +62,8 @@ pub struct User {
     pub id: UserId,
     pub username: Username,
     pub email: Email,
+    /// Where password resets go when the main address is the one lost.
+    pub fallback_email: Option<Email>,
     pub first_name: String,
     pub last_name: String,
     pub display_name: String,
@@ -61,6 +74,9 @@ pub struct User {
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub last_login_at: Option<OffsetDateTime>,
+    /// In a group with the administrator flag: acts with the admin role's permissions.
+    /// Filled in only where the user is about to act (sign-in, session lookup).
+    pub admin_by_group: bool,
 }
 
 impl User {
@@ -69,6 +85,7 @@ impl User {
             id: UserId(row.id),
             username: Username::from_stored(row.username),
             email: Email::from_stored(row.email),
+            fallback_email: row.fallback_email.map(Email::from_stored),
             first_name: row.first_name,
             last_name: row.last_name,
             display_name: row.display_name,
@@ -80,7 +97,17 @@ impl User {
             created_at: row.created_at,
             updated_at: row.updated_at,
             last_login_at: row.last_login_at,
+            admin_by_group: false,
         })
+    }
+
+    /// The role the user acts with: their own, raised to admin by an administrators' group.
+    pub fn effective_role(&self) -> Role {
+        match self.role {
+            Role::Owner | Role::Admin => self.role,
+            _ if self.admin_by_group => Role::Admin,
+            other => other,
+        }
     }
 
     /// The actor this user acts as once signed in.
@@ -89,7 +116,7 @@ impl User {
             principal: Principal::User {
                 id: self.id,
                 username: self.username.clone(),
-                role: self.role,
+                role: self.effective_role(),
             },
             ip,
             user_agent,
@@ -210,10 +237,43 @@ pub(crate) async fn insert(
     };
     let username = user.username.clone();
     let email = user.email.clone();
-    match row.insert(conn).await {
-        Ok(row) => User::from_row(row),
-        Err(err) => Err(taken(conn, err, &username, &email).await),
+    let user = match row.insert(conn).await {
+        Ok(row) => User::from_row(row)?,
+        Err(err) => return Err(taken(conn, err, &username, &email).await),
+    };
+    let everyone = groups::builtin_id(conn, groups::EVERYONE).await?;
+    groups::add_membership(conn, everyone, user.id, now).await?;
+    Ok(user)
+}
+
+/// Checks that `actor` may change `target` at all, before the permission-specific checks:
+/// only owners change owners, and only those who may set roles change anyone who holds more
+/// than the `user` role (directly or through an administrators' group).
+pub(crate) async fn guard_target(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    target: &User,
+) -> Result<()> {
+    if target.role == Role::Owner && !is_owner_or_system(actor) {
+        return Err(Error::NotAllowed(
+            "Only an owner can change an owner's account.".into(),
+        ));
     }
+    if actor.can(Permission::UsersSetRole) || actor.user_id() == Some(target.id) {
+        return Ok(());
+    }
+    if target.role != Role::User || groups::in_admin_group(conn, target.id).await? {
+        return Err(Error::NotAllowed(format!(
+            "{} has the {} role; only an owner or admin can change their account.",
+            target.username,
+            if target.role == Role::User {
+                Role::Admin
+            } else {
+                target.role
+            }
+        )));
+    }
+    Ok(())
 }
 
 /// Names which unique field clashed, so the person knows what to change.
@@ -242,11 +302,61 @@ async fn taken(
     }
 }
 
-/// Filters and paging for the users list.
+/// What the users list can be ordered by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    Username,
+    Name,
+    Email,
+    Created,
+    LastLogin,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 5] = [
+        Self::Username,
+        Self::Name,
+        Self::Email,
+        Self::Created,
+        Self::LastLogin,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Username => "username",
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Created => "created",
+            Self::LastLogin => "last_login",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|key| key.name() == name)
+    }
+
+    fn column(self) -> users::Column {
+        match self {
+            Self::Username => users::Column::Username,
+            Self::Name => users::Column::DisplayName,
+            Self::Email => users::Column::Email,
+            Self::Created => users::Column::CreatedAt,
+            Self::LastLogin => users::Column::LastLoginAt,
+        }
+    }
+}
+
+/// Filters, order and paging for the users list.
 #[derive(Clone, Debug, Default)]
 pub struct ListQuery {
     /// Matched against username, names and email.
     pub search: Option<String>,
+    pub status: Option<Status>,
+    pub role: Option<Role>,
+    pub group: Option<GroupId>,
+    pub sort: SortKey,
+    pub descending: bool,
     pub page: u64,
     pub per_page: u64,
 }
@@ -255,6 +365,46 @@ pub struct ListQuery {
 pub struct UserPage {
     pub users: Vec<User>,
     pub total: u64,
+}
+
+/// Builds the list's filter from the query; shared by the count and the page.
+fn list_filter(query: &ListQuery) -> Condition {
+    let mut filter = Condition::all();
+    if let Some(term) = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
+        let like = |column: users::Column| {
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        filter = filter.add(
+            Condition::any()
+                .add(like(users::Column::Username))
+                .add(like(users::Column::Email))
+                .add(like(users::Column::DisplayName))
+                .add(like(users::Column::FirstName))
+                .add(like(users::Column::LastName)),
+        );
+    }
+    if let Some(status) = query.status {
+        filter = filter.add(users::Column::Status.eq(status.name()));
+    }
+    if let Some(role) = query.role {
+        filter = filter.add(users::Column::Role.eq(role.name()));
+    }
+    if let Some(group) = query.group {
+        let members = Query::select()
+            .column(group_members::Column::UserId)
+            .from(group_members::Entity)
+            .and_where(Expr::col(group_members::Column::GroupId).eq(group.0))
+            .to_owned();
+        filter = filter.add(Expr::col(users::Column::Id).in_subquery(members));
+    }
+    filter
 }
 
 /// The users service.
@@ -286,6 +436,18 @@ impl Users<'_> {
         Ok(user)
     }
 
+    /// Whether `actor` may edit `user` at all; the UI disables what this refuses.
+    pub async fn may_change(&self, actor: &Actor, user: &User) -> Result<bool> {
+        if !actor.can(Permission::UsersUpdate) {
+            return Ok(false);
+        }
+        match guard_target(self.dir.db(), actor, user).await {
+            Ok(()) => Ok(true),
+            Err(Error::NotAllowed(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
     pub async fn get(&self, actor: &Actor, id: UserId) -> Result<User> {
         if actor.user_id() != Some(id) {
             policy::require(actor, Permission::UsersRead)?;
@@ -293,33 +455,24 @@ impl Users<'_> {
         self.find(id).await?.ok_or(Error::NotFound("user"))
     }
 
-    /// Lists users, newest last, matching the search across username, names and email.
+    /// Lists users matching the query, one page at a time, ordered as asked (then by
+    /// username, so pages never overlap).
     pub async fn list(&self, actor: &Actor, query: ListQuery) -> Result<UserPage> {
         policy::require(actor, Permission::UsersRead)?;
         let per_page = query.per_page.clamp(1, 200);
-        let mut select = users::Entity::find();
-        if let Some(term) = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
-            let like = |column: users::Column| {
-                Expr::expr(Func::lower(Expr::col(column)))
-                    .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
-            };
-            select = select.filter(
-                Condition::any()
-                    .add(like(users::Column::Username))
-                    .add(like(users::Column::Email))
-                    .add(like(users::Column::DisplayName)),
-            );
-        }
+        let select = users::Entity::find().filter(list_filter(&query));
         let total = select.clone().count(self.dir.db()).await?;
+        let order = if query.descending {
+            sea_orm::Order::Desc
+        } else {
+            sea_orm::Order::Asc
+        };
+        let mut select = select.order_by(query.sort.column(), order);
+        if query.sort != SortKey::Username {
+            select = select.order_by_asc(users::Column::Username);
+        }
         let rows = select
-            .order_by_asc(users::Column::Username)
-            .offset(query.page * per_page)
+            .offset(query.page.saturating_mul(per_page))
             .limit(per_page)
             .all(self.dir.db())
             .await?;
@@ -390,7 +543,7 @@ impl Users<'_> {
     }
 }
 
-fn is_owner_or_system(actor: &Actor) -> bool {
+pub(crate) fn is_owner_or_system(actor: &Actor) -> bool {
     matches!(
         actor.principal,
         Principal::System

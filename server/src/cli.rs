@@ -65,7 +65,11 @@ impl From<directory::Error> for Failure {
     fn from(err: directory::Error) -> Self {
         use directory::Error as E;
         let exit_code = match err {
-            E::Invalid { .. } | E::Conflict(_) | E::NotFound(_) | E::Forbidden(_) => 2,
+            E::Invalid { .. }
+            | E::Conflict(_)
+            | E::NotFound(_)
+            | E::Forbidden(_)
+            | E::NotAllowed(_) => 2,
             _ => 1,
         };
         Self {

@@ -13,6 +13,25 @@ pub const BUTTON_CLASS: &str = "inline-flex w-full items-center justify-center r
     focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 \
     disabled:cursor-not-allowed disabled:opacity-60";
 
+/// A bordered button for secondary actions ("Apply", "Cancel", "Remove").
+pub const SECONDARY_BUTTON_CLASS: &str = "inline-flex items-center justify-center rounded-md border \
+    border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-100 \
+    focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 \
+    disabled:cursor-not-allowed disabled:opacity-50 dark:border-slate-700 dark:bg-slate-900 \
+    dark:text-slate-200 dark:hover:bg-slate-800";
+
+/// A primary button sized to its text, for forms inside a page section.
+pub const PRIMARY_BUTTON_CLASS: &str = "inline-flex items-center justify-center rounded-md \
+    bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 \
+    focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 \
+    disabled:cursor-not-allowed disabled:opacity-50";
+
+/// For actions that lose access or data (suspend, delete).
+pub const DANGER_BUTTON_CLASS: &str = "inline-flex items-center justify-center rounded-md \
+    bg-red-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-red-500 \
+    focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-500 \
+    disabled:cursor-not-allowed disabled:opacity-50";
+
 /// A labelled input whose server error (for this field) and live hint show beneath it.
 #[component]
 pub fn Field(
@@ -29,6 +48,11 @@ pub fn Field(
     #[prop(optional, into)]
     hint: Option<Signal<Option<String>>>,
     #[prop(optional, into)] value: Option<Signal<String>>,
+    /// The value the field starts with (rendered as the `value` attribute, so it is there
+    /// before hydration too).
+    #[prop(optional, into)]
+    initial: Option<String>,
+    #[prop(optional)] disabled: bool,
     #[prop(optional)] on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -47,6 +71,8 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 required=required
+                disabled=disabled
+                value=initial
                 class=INPUT_CLASS
                 aria-invalid=move || invalid().to_string()
                 aria-describedby=message_id.clone()

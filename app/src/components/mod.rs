@@ -1,5 +1,6 @@
 //! Widgets shared by the pages: layout, form parts, tables, empty states.
 
+pub mod confirm;
 pub mod form;
 pub mod layout;
 pub mod widgets;

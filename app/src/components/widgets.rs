@@ -94,13 +94,19 @@ pub type Column = (&'static str, &'static str);
 #[component]
 pub fn DataTable(
     caption: &'static str,
+    /// Plain column headers; or pass ready-made `<th>` cells as `headers`.
+    #[prop(optional)]
     columns: &'static [Column],
+    #[prop(optional)] headers: Option<AnyView>,
     children: Children,
 ) -> impl IntoView {
-    let headers = columns
-        .iter()
-        .map(|(label, extra)| view! { <th scope="col" class=format!("px-4 py-3 font-medium {extra}")>{*label}</th> })
-        .collect_view();
+    let headers = headers.unwrap_or_else(|| {
+        columns
+            .iter()
+            .map(|(label, extra)| view! { <th scope="col" class=format!("px-4 py-3 font-medium {extra}")>{*label}</th> })
+            .collect_view()
+            .into_any()
+    });
     view! {
         <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <table class="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-800">
@@ -111,5 +117,31 @@ pub fn DataTable(
                 <tbody class="divide-y divide-slate-200 dark:divide-slate-800">{children()}</tbody>
             </table>
         </div>
+    }
+}
+
+/// Percent-encodes a query value (everything but the unreserved characters).
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A titled card that holds one part of a detail page.
+#[component]
+pub fn Section(title: &'static str, children: Children) -> impl IntoView {
+    let id = format!("section-{}", title.to_lowercase().replace(' ', "-"));
+    let labelled_by = id.clone();
+    view! {
+        <section aria-labelledby=labelled_by class="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
+            <h2 id=id class="mb-3 text-base font-semibold">{title}</h2>
+            {children()}
+        </section>
     }
 }

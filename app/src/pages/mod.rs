@@ -1,12 +1,18 @@
 //! One module per page.
 
 pub mod activity;
+pub mod group_detail;
+pub mod groups;
 pub mod login;
 pub mod not_found;
 pub mod overview;
+pub mod password;
 pub mod placeholder;
 pub mod profile;
+pub mod settings;
 pub mod setup;
+pub mod user_detail;
+pub mod user_new;
 pub mod users;
 
 use leptos::prelude::*;

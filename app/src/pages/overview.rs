@@ -1,6 +1,7 @@
 //! `/`: the dashboard's front page: who you are and what changed lately.
 
-use crate::api::{list_activity, list_users};
+use crate::api::list_activity;
+use crate::api::users::{UserFilter, list_users};
 use crate::components::layout::MeResource;
 use crate::components::widgets::PageHeader;
 use leptos::prelude::*;
@@ -9,7 +10,16 @@ use leptos_meta::Title;
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let me = expect_context::<MeResource>();
-    let users = Resource::new(|| (), |_| list_users(None, None));
+    let users = Resource::new(|| (), |_| list_users(UserFilter::default()));
+    let pending = Resource::new(
+        || (),
+        |_| {
+            list_users(UserFilter {
+                status: "pending".into(),
+                ..Default::default()
+            })
+        },
+    );
     let activity = Resource::new(|| (), |_| list_activity(None));
     view! {
         <Title text="Overview"/>
@@ -28,6 +38,13 @@ pub fn OverviewPage() -> impl IntoView {
                             Ok(page) => view! {
                                 <p class="text-3xl font-semibold">{page.total}</p>
                                 <p class="text-sm text-slate-600 dark:text-slate-400">{if page.total == 1 { "account" } else { "accounts" }}</p>
+                                {move || Suspend::new(async move {
+                                    pending.await.ok().filter(|p| p.total > 0).map(|p| view! {
+                                        <a href="/users?status=pending" class="mt-2 inline-block rounded text-sm font-medium text-amber-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-amber-300">
+                                            {format!("{} waiting for approval", p.total)}
+                                        </a>
+                                    })
+                                })}
                             }.into_any(),
                             Err(_) => view! { <p class="text-sm text-slate-600 dark:text-slate-400">"Your role cannot list users."</p> }.into_any(),
                         }

@@ -6,7 +6,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 pub struct Migration;
 
 /// posix uid and gid numbers start here, above the range Linux distributions hand out.
-const FIRST_POSIX_ID: i64 = 10_000;
+pub(super) const FIRST_POSIX_ID: i64 = 10_000;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -130,7 +130,7 @@ async fn create_audit_log(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
 }
 
 /// One plain index per listed column, named `idx_<table>_<column>`.
-async fn create_indexes(
+pub(super) async fn create_indexes(
     manager: &SchemaManager<'_>,
     table: &str,
     columns: &[&str],

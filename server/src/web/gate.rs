@@ -71,7 +71,16 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         Err(response) => return *response,
     };
     let signed_in = visitor.user.is_some();
+    let must_change_password = visitor
+        .user
+        .as_ref()
+        .is_some_and(|u| u.must_change_password);
     req.extensions_mut().insert(visitor);
+    if must_change_password {
+        if let Some(response) = hold_for_password_change(kind, &path) {
+            return response;
+        }
+    }
 
     let setup_needed = match state.dir.setup().is_needed().await {
         Ok(needed) => needed,
@@ -115,6 +124,21 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         }
     }
     next.run(req).await
+}
+
+/// Someone signed in with a temporary password may only choose a new one (or sign out).
+fn hold_for_password_change(kind: Kind, path: &str) -> Option<Response> {
+    match kind {
+        Kind::Page if path != app::PASSWORD_PAGE => {
+            Some(Redirect::to(app::PASSWORD_PAGE).into_response())
+        }
+        Kind::Api if !app::PASSWORD_ENDPOINTS.contains(&path) => Some(json_error(
+            StatusCode::FORBIDDEN,
+            "password_change_required",
+            "Choose a new password first.",
+        )),
+        _ => None,
+    }
 }
 
 /// Copies what identifies the visitor out of the request: a request body is not `Sync`, so no

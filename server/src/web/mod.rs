@@ -1,5 +1,6 @@
 //! The HTTP side: router, middleware and the server's life from bind to graceful shutdown.
 
+mod avatars;
 mod gate;
 mod headers;
 mod health;
@@ -8,8 +9,9 @@ use crate::config::Config;
 use crate::session_store::DbSessionStore;
 use app::{App, shell};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{get, post};
 use directory::Directory;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
@@ -61,6 +63,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/avatars/{id}", get(avatars::get_avatar))
+        .route(
+            "/api/profile/avatar",
+            post(avatars::upload_avatar).layer(DefaultBodyLimit::max(avatars::BODY_LIMIT)),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos.clone())
         })

@@ -1,5 +1,9 @@
 //! Server functions: thin doors from the pages into `directory`, and the data they return.
 
+pub mod account;
+pub mod groups;
+pub mod users;
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -7,38 +11,21 @@ use serde::{Deserialize, Serialize};
 /// The signed-in person as the pages see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
+    pub id: String,
     pub username: String,
     pub display_name: String,
     pub email: String,
     pub role: String,
     /// Permission names (`users.read`, …) so the UI disables what the server would refuse.
     pub permissions: Vec<String>,
+    /// Signed in with a temporary password: every page leads to the password change.
+    pub must_change_password: bool,
 }
 
 impl Me {
     pub fn can(&self, permission: &str) -> bool {
         self.permissions.iter().any(|p| p == permission)
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    pub email: String,
-    pub role: String,
-    pub status: String,
-    pub created: String,
-    pub last_login: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsersPage {
-    pub users: Vec<UserRow>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,51 +150,19 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     let visitor = crate::ssr::visitor()?;
     Ok(visitor.user.map(|user| Me {
+        id: user.id.to_string(),
+        must_change_password: user.must_change_password,
         permissions: user
-            .role
+            .effective_role()
             .permissions()
             .iter()
             .map(|p| p.name().to_string())
             .collect(),
         username: user.username.to_string(),
-        display_name: user.display_name,
         email: user.email.to_string(),
-        role: user.role.name().to_string(),
+        role: user.effective_role().name().to_string(),
+        display_name: user.display_name,
     }))
-}
-
-/// One page of the users list.
-#[server(endpoint = "users")]
-pub async fn list_users(search: Option<String>, page: Option<u64>) -> Result<UsersPage, AppError> {
-    use crate::ssr::format_time;
-    let (_, actor) = crate::ssr::signed_in()?;
-    let page = page.unwrap_or(0);
-    let query = directory::users::ListQuery {
-        search,
-        page,
-        per_page: PER_PAGE,
-    };
-    let result = crate::ssr::directory()?.users().list(&actor, query).await?;
-    let users = result
-        .users
-        .into_iter()
-        .map(|user| UserRow {
-            id: user.id.to_string(),
-            username: user.username.to_string(),
-            display_name: user.display_name,
-            email: user.email.to_string(),
-            role: user.role.name().to_string(),
-            status: user.status.name().to_string(),
-            created: format_time(user.created_at),
-            last_login: user.last_login_at.map(format_time),
-        })
-        .collect();
-    Ok(UsersPage {
-        users,
-        total: result.total,
-        page,
-        per_page: PER_PAGE,
-    })
 }
 
 /// One page of the audit trail, newest first.

@@ -1,0 +1,148 @@
+//! Server functions for one's own account (profile, password) and the instance settings.
+
+use super::users::GroupRef;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileData {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    pub fallback_email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub role: String,
+    pub uid_number: i64,
+    pub groups: Vec<GroupRef>,
+    pub has_avatar: bool,
+    /// Profiles are locked and this person may not edit users: the form is read-only.
+    pub locked: bool,
+    pub created: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsData {
+    pub lock_profiles: bool,
+    /// The viewer may change settings; otherwise the page is read-only.
+    pub writable: bool,
+}
+
+#[server(endpoint = "profile")]
+pub async fn profile() -> Result<ProfileData, AppError> {
+    use directory::Permission;
+    let (user, actor) = crate::ssr::signed_in()?;
+    let dir = crate::ssr::directory()?;
+    let groups = dir.groups().of_user(&actor, user.id).await?;
+    let has_avatar = dir.avatars().get(&actor, user.id).await?.is_some();
+    let locked = dir.settings().lock_profiles().await? && !actor.can(Permission::UsersUpdate);
+    Ok(ProfileData {
+        id: user.id.to_string(),
+        username: user.username.to_string(),
+        email: user.email.to_string(),
+        fallback_email: user
+            .fallback_email
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        display_name: user.display_name.clone(),
+        role: user.effective_role().name().to_string(),
+        uid_number: user.uid_number,
+        groups: groups
+            .into_iter()
+            .map(|g| GroupRef {
+                id: g.id.to_string(),
+                name: g.name,
+                is_admin: g.is_admin,
+            })
+            .collect(),
+        has_avatar,
+        locked,
+        created: crate::ssr::format_time(user.created_at),
+    })
+}
+
+#[server(endpoint = "profile_update")]
+pub async fn update_profile(
+    email: String,
+    fallback_email: String,
+    first_name: String,
+    last_name: String,
+    display_name: String,
+) -> Result<(), AppError> {
+    let (_, actor) = crate::ssr::signed_in()?;
+    let update = directory::user_admin::UserUpdate {
+        email,
+        fallback_email,
+        first_name,
+        last_name,
+        display_name,
+    };
+    crate::ssr::directory()?
+        .profile()
+        .update(&actor, update)
+        .await?;
+    crate::ssr::back_to("/profile");
+    Ok(())
+}
+
+/// Changes one's own password. Also the way out of a temporary password.
+#[server(endpoint = "password_change")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    new_password_confirm: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let (_, actor) = crate::ssr::signed_in()?;
+    if new_password != new_password_confirm {
+        return Err(directory::Error::invalid(
+            "new_password_confirm",
+            "The new passwords do not match.",
+        )
+        .into());
+    }
+    crate::ssr::directory()?
+        .profile()
+        .change_password(&actor, &current_password.into(), &new_password.into())
+        .await?;
+    leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[server(endpoint = "avatar_remove")]
+pub async fn remove_avatar() -> Result<(), AppError> {
+    let (_, actor) = crate::ssr::signed_in()?;
+    crate::ssr::directory()?
+        .profile()
+        .remove_avatar(&actor)
+        .await?;
+    crate::ssr::back_to("/profile");
+    Ok(())
+}
+
+#[server(endpoint = "settings")]
+pub async fn get_settings() -> Result<SettingsData, AppError> {
+    let (_, actor) = crate::ssr::signed_in()?;
+    let settings = crate::ssr::directory()?.settings().get(&actor).await?;
+    Ok(SettingsData {
+        lock_profiles: settings.lock_profiles,
+        writable: actor.can(directory::Permission::SettingsWrite),
+    })
+}
+
+#[server(endpoint = "settings_update")]
+pub async fn update_settings(lock_profiles: Option<String>) -> Result<(), AppError> {
+    let (_, actor) = crate::ssr::signed_in()?;
+    let locked = matches!(lock_profiles.as_deref(), Some("on" | "true"));
+    crate::ssr::directory()?
+        .settings()
+        .set_lock_profiles(&actor, locked)
+        .await?;
+    crate::ssr::back_to("/settings");
+    Ok(())
+}

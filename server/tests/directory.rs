@@ -1,0 +1,687 @@
+//! The directory over HTTP: users, groups, roles and statuses, with the permission checks
+//! as each role meets them. Runs on SQLite, and on PostgreSQL when the harness is told to.
+
+mod common;
+
+use common::{PASSWORD, TestApp, client, error_of};
+use serde_json::Value;
+
+/// Creates a user from the command line (active, with `PASSWORD`); returns their id.
+fn cli_user(app: &TestApp, username: &str, role: &str) -> String {
+    let email = format!("{username}@example.org");
+    let (code, out, err) = app.cli(
+        &[
+            "user",
+            "create",
+            "--username",
+            username,
+            "--email",
+            &email,
+            "--full-name",
+            username,
+            "--role",
+            role,
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+    );
+    assert_eq!(code, 0, "user create {username}: {err}");
+    out.trim().to_string()
+}
+
+/// A fresh client signed in as `login`.
+async fn signed_in(app: &TestApp, login: &str) -> reqwest::Client {
+    let c = client();
+    let res = app.login(&c, login, PASSWORD).await;
+    assert_eq!(res.status(), 200, "sign in as {login}");
+    c
+}
+
+/// Calls a server function and returns (status, JSON body).
+async fn call(
+    app: &TestApp,
+    c: &reqwest::Client,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    error_of(app.call(c, endpoint, form).await).await
+}
+
+async fn get_user(app: &TestApp, c: &reqwest::Client, id: &str) -> Value {
+    let (status, body) = call(app, c, "user", &[("id", id)]).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn users_total(app: &TestApp, c: &reqwest::Client) -> u64 {
+    let (status, body) = call(app, c, "users", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    body["total"].as_u64().unwrap()
+}
+
+async fn owner(app: &TestApp) -> reqwest::Client {
+    let c = client();
+    app.setup_owner(&c).await;
+    c
+}
+
+#[tokio::test]
+async fn built_in_groups_exist_and_new_users_join_ldapusers() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    let (_, groups) = call(&app, &ada, "groups", &[]).await;
+    let names: Vec<_> = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["name"].as_str().unwrap(),
+                g["gid_number"].as_i64().unwrap(),
+                g["builtin"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [("ldapusers", 10000, true), ("sysadmins", 10001, true)]
+    );
+    let bob = cli_user(&app, "bob", "user");
+    let detail = get_user(&app, &ada, &bob).await;
+    let groups: Vec<_> = detail["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["ldapusers"]);
+    assert_eq!(detail["uid_number"], 10001, "the owner took 10000");
+    let ldapusers = groups_id(&app, &ada, "ldapusers").await;
+    let (status, body) = call(&app, &ada, "group_delete", &[("id", &ldapusers)]).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("built-in"),
+        "{body}"
+    );
+}
+
+async fn groups_id(app: &TestApp, c: &reqwest::Client, name: &str) -> String {
+    let (_, groups) = call(app, c, "groups", &[]).await;
+    groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == name)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_gid_clash_is_a_409_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    let form = [
+        ("name", "developers"),
+        ("description", ""),
+        ("gid_number", "20000"),
+    ];
+    let (status, body) = call(&app, &ada, "group_create", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let form = [
+        ("name", "designers"),
+        ("description", ""),
+        ("gid_number", "20000"),
+    ];
+    let (status, body) = call(&app, &ada, "group_create", &form).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(
+        body["message"],
+        "GID 20000 is already used by the group developers."
+    );
+    let form = [
+        ("name", "ops"),
+        ("description", ""),
+        ("gid_number", "10001"),
+    ];
+    let (status, body) = call(&app, &ada, "group_create", &form).await;
+    assert_eq!(status, 409, "a built-in group's GID: {body}");
+    let form = [
+        ("name", "Developers"),
+        ("description", ""),
+        ("gid_number", ""),
+    ];
+    let (status, body) = call(&app, &ada, "group_create", &form).await;
+    assert_eq!(status, 409, "names are case-insensitive: {body}");
+    let form = [("name", "ops"), ("description", ""), ("gid_number", "")];
+    let (status, _) = call(&app, &ada, "group_create", &form).await;
+    assert_eq!(status, 200);
+    let (_, groups) = call(&app, &ada, "groups", &[]).await;
+    let ops = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "ops")
+        .unwrap();
+    assert_eq!(ops["gid_number"], 10002, "the next free GID");
+    assert_eq!(groups.as_array().unwrap().len(), 4, "nothing half-written");
+}
+
+#[tokio::test]
+async fn reserved_and_malformed_usernames_are_refused() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    for (username, needle) in [
+        ("admin", "reserved"),
+        ("Root", "reserved"),
+        ("-x", "start"),
+        ("a", "2"),
+    ] {
+        let email = format!("x{}@example.org", username.len());
+        let form = [
+            ("username", username),
+            ("email", email.as_str()),
+            ("full_name", ""),
+            ("role", "user"),
+            ("temporary_password", PASSWORD),
+        ];
+        let (status, body) = call(&app, &ada, "user_create", &form).await;
+        assert_eq!(status, 422, "{username}: {body}");
+        assert_eq!(body["field"], "username");
+        assert!(
+            body["message"].as_str().unwrap().contains(needle),
+            "{username}: {body}"
+        );
+    }
+    assert_eq!(users_total(&app, &ada).await, 1);
+}
+
+#[tokio::test]
+async fn suspending_ends_every_session_and_reactivating_restores_access() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    let bob_id = cli_user(&app, "bob", "user");
+    let bob_laptop = signed_in(&app, "bob").await;
+    let bob_phone = signed_in(&app, "bob").await;
+    let (_, me) = call(&app, &bob_phone, "me", &[]).await;
+    assert_eq!(me["username"], "bob");
+
+    let (status, body) = call(&app, &ada, "user_suspend", &[("id", &bob_id)]).await;
+    assert_eq!(status, 200, "{body}");
+    for c in [&bob_laptop, &bob_phone] {
+        let (_, me) = call(&app, c, "me", &[]).await;
+        assert_eq!(me, Value::Null, "signed out at once");
+        let res = c.get(app.url("/users")).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+    }
+    let (status, body) = error_of(app.login(&client(), "bob", PASSWORD).await).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["code"], "account_inactive");
+    assert_eq!(
+        get_user(&app, &ada, &bob_id).await["user"]["status"],
+        "suspended"
+    );
+
+    let (status, _) = call(&app, &ada, "user_reactivate", &[("id", &bob_id)]).await;
+    assert_eq!(status, 200);
+    signed_in(&app, "bob").await;
+    let (_, events) = call(&app, &ada, "activity", &[]).await;
+    let actions: Vec<_> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    for action in ["user.suspend", "user.reactivate", "auth.login.refused"] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pending_users_cannot_sign_in_until_approved_into_groups() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    let form = [
+        ("username", "carol"),
+        ("email", "carol@example.org"),
+        ("full_name", "Carol"),
+        ("role", "user"),
+        ("temporary_password", PASSWORD),
+        ("pending", "on"),
+    ];
+    let (status, carol) = call(&app, &ada, "user_create", &form).await;
+    assert_eq!(status, 200, "{carol}");
+    let carol = carol.as_str().unwrap().to_string();
+    let (status, body) = error_of(app.login(&client(), "carol", PASSWORD).await).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("account_inactive"))
+    );
+    assert!(body["message"].as_str().unwrap().contains("approval"));
+
+    let form = [("name", "staff"), ("description", ""), ("gid_number", "")];
+    let (_, staff) = call(&app, &ada, "group_create", &form).await;
+    let staff = staff.as_str().unwrap();
+    let (status, body) = call(
+        &app,
+        &ada,
+        "user_approve",
+        &[("id", &carol), ("groups[3]", staff)],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let detail = get_user(&app, &ada, &carol).await;
+    assert_eq!(detail["user"]["status"], "active");
+    let groups: Vec<_> = detail["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["ldapusers", "staff"]);
+
+    // Created by an admin, so the temporary password must be replaced first.
+    let c = signed_in(&app, "carol").await;
+    let res = c.get(app.url("/users")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/password");
+    let (status, body) = call(&app, &c, "profile", &[]).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("password_change_required"))
+    );
+    let new = "Another-Good-Passphrase-7";
+    let form = [
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("new_password_confirm", new),
+    ];
+    let (status, body) = call(&app, &c, "password_change", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = call(&app, &c, "profile", &[]).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_user_manager_cannot_change_roles_and_creates_only_users() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    cli_user(&app, "uma", "user_manager");
+    let bob = cli_user(&app, "bob", "user");
+    let admin = cli_user(&app, "alan", "admin");
+    let uma = signed_in(&app, "uma").await;
+
+    let (status, body) = call(&app, &uma, "user_role", &[("id", &bob), ("role", "admin")]).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("forbidden")),
+        "{body}"
+    );
+    assert_eq!(
+        get_user(&app, &ada, &bob).await["user"]["role"],
+        "user",
+        "nothing written"
+    );
+
+    let before = users_total(&app, &ada).await;
+    let form = [
+        ("username", "eve"),
+        ("email", "eve@example.org"),
+        ("full_name", ""),
+        ("role", "admin"),
+        ("temporary_password", PASSWORD),
+    ];
+    let (status, _) = call(&app, &uma, "user_create", &form).await;
+    assert_eq!(status, 403);
+    assert_eq!(users_total(&app, &ada).await, before);
+    let form = [
+        ("username", "eve"),
+        ("email", "eve@example.org"),
+        ("full_name", ""),
+        ("role", "user"),
+        ("temporary_password", PASSWORD),
+    ];
+    let (status, body) = call(&app, &uma, "user_create", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, roles) = call(&app, &uma, "assignable_roles", &[]).await;
+    assert_eq!(roles, serde_json::json!(["user"]));
+
+    // Plain users are theirs to manage; anyone with more than that is not.
+    let (status, _) = call(&app, &uma, "user_suspend", &[("id", &bob)]).await;
+    assert_eq!(status, 200);
+    let (status, body) = call(&app, &uma, "user_suspend", &[("id", &admin)]).await;
+    assert_eq!(status, 403, "{body}");
+    let sysadmins = groups_id(&app, &ada, "sysadmins").await;
+    let (status, _) = call(
+        &app,
+        &uma,
+        "group_member_add",
+        &[("group", &sysadmins), ("user", &bob)],
+    )
+    .await;
+    assert_eq!(status, 403, "joining sysadmins is a role change");
+}
+
+#[tokio::test]
+async fn a_viewer_gets_403_on_every_write_and_nothing_changes() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    cli_user(&app, "vera", "viewer");
+    let bob = cli_user(&app, "bob", "user");
+    let ldapusers = groups_id(&app, &ada, "ldapusers").await;
+    let vera = signed_in(&app, "vera").await;
+    let (status, _) = call(&app, &vera, "users", &[]).await;
+    assert_eq!(status, 200, "viewers read");
+    let (_, before) = call(&app, &ada, "activity", &[]).await;
+
+    let writes: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        (
+            "user_create",
+            vec![
+                ("username", "eve"),
+                ("email", "eve@example.org"),
+                ("full_name", ""),
+                ("role", "user"),
+                ("temporary_password", PASSWORD),
+            ],
+        ),
+        (
+            "user_update",
+            vec![
+                ("id", &bob),
+                ("email", "b@example.org"),
+                ("fallback_email", ""),
+                ("first_name", "B"),
+                ("last_name", ""),
+                ("display_name", ""),
+            ],
+        ),
+        ("user_role", vec![("id", &bob), ("role", "admin")]),
+        ("user_approve", vec![("id", &bob)]),
+        ("user_suspend", vec![("id", &bob)]),
+        ("user_reactivate", vec![("id", &bob)]),
+        ("user_delete", vec![("id", &bob)]),
+        (
+            "group_create",
+            vec![("name", "x"), ("description", ""), ("gid_number", "")],
+        ),
+        (
+            "group_update",
+            vec![
+                ("id", &ldapusers),
+                ("name", "ldapusers"),
+                ("description", "changed"),
+            ],
+        ),
+        ("group_delete", vec![("id", &ldapusers)]),
+        (
+            "group_member_add",
+            vec![("group", &ldapusers), ("username", "vera")],
+        ),
+        (
+            "group_member_remove",
+            vec![("group", &ldapusers), ("user", &bob)],
+        ),
+        ("settings_update", vec![("lock_profiles", "on")]),
+    ];
+    for (endpoint, form) in &writes {
+        let (status, body) = call(&app, &vera, endpoint, form).await;
+        assert_eq!(status, 403, "{endpoint}: {body}");
+        assert_eq!(body["code"], "forbidden", "{endpoint}");
+    }
+    let (_, after) = call(&app, &ada, "activity", &[]).await;
+    assert_eq!(
+        before["total"], after["total"],
+        "no audit row, so no change"
+    );
+    assert_eq!(users_total(&app, &ada).await, 3);
+    let detail = get_user(&app, &ada, &bob).await;
+    assert_eq!(
+        (
+            detail["user"]["role"].as_str(),
+            detail["user"]["status"].as_str()
+        ),
+        (Some("user"), Some("active"))
+    );
+}
+
+#[tokio::test]
+async fn the_last_owner_cannot_be_demoted_and_admins_cannot_touch_owners() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    let (_, me) = call(&app, &ada, "me", &[]).await;
+    let ada_id = me["id"].as_str().unwrap().to_string();
+    let (status, body) = call(
+        &app,
+        &ada,
+        "user_role",
+        &[("id", &ada_id), ("role", "admin")],
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("owner must remain")
+    );
+    assert_eq!(get_user(&app, &ada, &ada_id).await["user"]["role"], "owner");
+
+    cli_user(&app, "alan", "admin");
+    let alan = signed_in(&app, "alan").await;
+    for (endpoint, form) in [
+        ("user_role", vec![("id", ada_id.as_str()), ("role", "user")]),
+        ("user_suspend", vec![("id", ada_id.as_str())]),
+        ("user_delete", vec![("id", ada_id.as_str())]),
+    ] {
+        let (status, body) = call(&app, &alan, endpoint, &form).await;
+        assert_eq!(status, 403, "{endpoint}: {body}");
+    }
+    let (status, _) = call(&app, &ada, "user_suspend", &[("id", &ada_id)]).await;
+    assert_eq!(status, 403, "nobody suspends themselves");
+
+    // With a second, suspended owner, ada is still the last active one.
+    let olga = cli_user(&app, "olga", "owner");
+    let (status, _) = call(&app, &ada, "user_suspend", &[("id", &olga)]).await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        &app,
+        &ada,
+        "user_role",
+        &[("id", &ada_id), ("role", "admin")],
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, _) = call(&app, &ada, "user_reactivate", &[("id", &olga)]).await;
+    assert_eq!(status, 200);
+    let (status, body) = call(
+        &app,
+        &ada,
+        "user_role",
+        &[("id", &ada_id), ("role", "admin")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn an_administrators_group_gives_its_members_admin_rights() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    let bob = cli_user(&app, "bob", "user");
+    let b = signed_in(&app, "bob").await;
+    let (status, _) = call(&app, &b, "users", &[]).await;
+    assert_eq!(status, 403);
+    let sysadmins = groups_id(&app, &ada, "sysadmins").await;
+    let (status, body) = call(
+        &app,
+        &ada,
+        "group_member_add",
+        &[("group", &sysadmins), ("username", "bob")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, me) = call(&app, &b, "me", &[]).await;
+    assert_eq!(me["role"], "admin", "at once, in the same session");
+    let (status, _) = call(&app, &b, "users", &[]).await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        &app,
+        &ada,
+        "group_member_remove",
+        &[("group", &sysadmins), ("user", &bob)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(&app, &b, "users", &[]).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn users_are_searched_filtered_sorted_and_paged() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    for name in ["zed", "bea", "cyd"] {
+        cli_user(&app, name, "user");
+    }
+    cli_user(&app, "vic", "viewer");
+    let page = |form: Vec<(&'static str, &'static str)>| {
+        let (app, ada) = (&app, &ada);
+        async move {
+            let (status, body) = call(app, ada, "users", &form).await;
+            assert_eq!(status, 200, "{body}");
+            let names: Vec<String> = body["users"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["username"].as_str().unwrap().to_string())
+                .collect();
+            (names, body["total"].as_u64().unwrap())
+        }
+    };
+    assert_eq!(
+        page(vec![]).await,
+        (
+            vec![
+                "ada".into(),
+                "bea".into(),
+                "cyd".into(),
+                "vic".into(),
+                "zed".into()
+            ],
+            5
+        )
+    );
+    assert_eq!(
+        page(vec![("filter[q]", "ZE")]).await,
+        (vec!["zed".into()], 1)
+    );
+    assert_eq!(page(vec![("filter[role]", "viewer")]).await.0, ["vic"]);
+    assert_eq!(
+        page(vec![("filter[sort]", "username"), ("filter[desc]", "true")])
+            .await
+            .0[0],
+        "zed"
+    );
+    assert_eq!(
+        page(vec![("filter[q]", "%")]).await.1,
+        0,
+        "wildcards match themselves"
+    );
+    let (status, body) = call(&app, &ada, "users", &[("filter[role]", "superuser")]).await;
+    assert_eq!(status, 422, "{body}");
+}
+
+#[tokio::test]
+async fn profiles_can_be_edited_and_locked_and_avatars_are_reencoded() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    cli_user(&app, "bob", "user");
+    let b = signed_in(&app, "bob").await;
+    let form = [
+        ("email", "Bob@Example.org"),
+        ("fallback_email", ""),
+        ("first_name", "Bob"),
+        ("last_name", "Builder"),
+        ("display_name", ""),
+    ];
+    let (status, body) = call(&app, &b, "profile_update", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, profile) = call(&app, &b, "profile", &[]).await;
+    assert_eq!(
+        (profile["email"].as_str(), profile["display_name"].as_str()),
+        (Some("bob@example.org"), Some("Bob Builder"))
+    );
+    let form = [
+        ("email", "ada@example.org"),
+        ("fallback_email", ""),
+        ("first_name", "Bob"),
+        ("last_name", ""),
+        ("display_name", ""),
+    ];
+    let (status, body) = call(&app, &b, "profile_update", &form).await;
+    assert_eq!(status, 409, "taken email: {body}");
+
+    let (status, _) = call(&app, &ada, "settings_update", &[("lock_profiles", "on")]).await;
+    assert_eq!(status, 200);
+    let form = [
+        ("email", "bob@example.org"),
+        ("fallback_email", ""),
+        ("first_name", "Robert"),
+        ("last_name", ""),
+        ("display_name", ""),
+    ];
+    let (status, body) = call(&app, &b, "profile_update", &form).await;
+    assert_eq!(status, 403, "{body}");
+    let (_, profile) = call(&app, &b, "profile", &[]).await;
+    assert_eq!(profile["first_name"], "Bob");
+    assert_eq!(profile["locked"], true);
+
+    let png = tiny_png();
+    let part = reqwest::multipart::Part::bytes(png)
+        .file_name("me.png")
+        .mime_str("image/png")
+        .unwrap();
+    let res = b
+        .post(app.url("/api/profile/avatar"))
+        .header("origin", &app.base_url)
+        .multipart(reqwest::multipart::Form::new().part("avatar", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let id = profile["id"].as_str().unwrap();
+    let res = ada
+        .get(app.url(&format!("/avatars/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "image/png");
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+    assert_eq!(
+        u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+        256,
+        "resized to 256 px"
+    );
+    let part = reqwest::multipart::Part::bytes(b"GIF89a-not-allowed".to_vec()).file_name("x.gif");
+    let res = b
+        .post(app.url("/api/profile/avatar"))
+        .header("origin", &app.base_url)
+        .multipart(reqwest::multipart::Form::new().part("avatar", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+}
+
+/// A valid 2×1 PNG, made by hand so the tests need no image library.
+fn tiny_png() -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGP4zwAE/wEHAAH/4iOeWQAAAABJRU5ErkJggg==")
+        .unwrap()
+}
