@@ -14,12 +14,13 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 FAST_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help tools browser build run test test-unit test-postgres test-e2e clean
+.PHONY: help tools browser build run test test-unit test-postgres test-e2e bench clean
 
 help:
 	@echo "make run    build and serve on http://127.0.0.1:3000 (SQLite in ./data)"
 	@echo "make test   unit, integration (SQLite + PostgreSQL) and Playwright tests"
 	@echo "make build  release binary (target/release/gatehouse) and site (target/site)"
+	@echo "make bench  users-list latency with 10,000 users on SQLite"
 
 ## Tools ------------------------------------------------------------------------------
 
@@ -76,6 +77,12 @@ test-postgres:
 
 test-e2e:
 	cd end2end && npx playwright test
+
+## Benchmarks --------------------------------------------------------------------------
+
+# A load client against the real release server; figures are per machine, so it prints which.
+bench:
+	cargo bench -p server --bench users_list
 
 clean:
 	cargo clean

@@ -34,6 +34,19 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                // The request itself is malformed: the client's fault, so a 400.
+                #[cfg(feature = "ssr")]
+                if let Some(response) =
+                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                {
+                    response.set_status(http::StatusCode::BAD_REQUEST);
+                }
+                Self::new(
+                    "bad_request",
+                    "The request was malformed: a field is missing or has the wrong type.",
+                )
+            }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::new(
                 "network",
                 "Gatehouse could not be reached. Check your connection and try again.",

@@ -2,7 +2,7 @@
 
 use crate::Directory;
 use crate::audit::{self, Entry};
-use crate::entities::{counters, group_members, groups, users as user_rows};
+use crate::entities::{group_members, groups, users as user_rows};
 use crate::error::{Error, Result};
 use crate::ids::{GroupId, UserId};
 use crate::policy::{self, Actor, Permission};
@@ -149,7 +149,7 @@ impl Groups<'_> {
                 ensure_gid_free(&txn, gid).await?;
                 gid
             }
-            None => allocate_gid(&txn).await?,
+            None => crate::posix_ids::next_gid(&txn).await?,
         };
         let row = groups::ActiveModel {
             id: Set(GroupId::new().0),
@@ -453,32 +453,5 @@ async fn ensure_gid_free(conn: &impl ConnectionTrait, gid: i64) -> Result<()> {
             group.name
         ))),
         None => Ok(()),
-    }
-}
-
-/// Takes the next GID from the counter, stepping over numbers someone chose by hand.
-async fn allocate_gid(conn: &impl ConnectionTrait) -> Result<i64> {
-    loop {
-        let stmt = Query::update()
-            .table(counters::Entity)
-            .value(
-                counters::Column::NextValue,
-                Expr::col(counters::Column::NextValue).add(1),
-            )
-            .and_where(Expr::col(counters::Column::Name).eq("gid_number"))
-            .returning_col(counters::Column::NextValue)
-            .to_owned();
-        let row = conn
-            .query_one(&stmt)
-            .await?
-            .ok_or_else(|| Error::Internal("gid_number counter is missing".into()))?;
-        let gid = row.try_get::<i64>("", "next_value")? - 1;
-        let taken = groups::Entity::find()
-            .filter(groups::Column::GidNumber.eq(gid))
-            .count(conn)
-            .await?;
-        if taken == 0 {
-            return Ok(gid);
-        }
     }
 }

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod migrations;
 pub mod passwords;
 pub mod policy;
+mod posix_ids;
 pub mod profile;
 pub mod rules;
 pub mod secrets;

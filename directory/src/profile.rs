@@ -12,7 +12,7 @@ use crate::rules;
 use crate::secrets::SecretString;
 use crate::user_admin::{UserUpdate, write_profile};
 use crate::users::User;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{EntityTrait, TransactionTrait};
 
 /// The profile service: every method acts on the actor's own account.
 pub struct Profile<'a> {
@@ -88,15 +88,7 @@ impl Profile<'_> {
         let hash = passwords::hash(new).await?;
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
-        user_rows::ActiveModel {
-            id: Set(id.0),
-            password_hash: Set(Some(hash)),
-            must_change_password: Set(false),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
+        crate::users::write_password(&txn, id, hash, now).await?;
         let entry = Entry::new("profile.password.change").target("user", id, row.username);
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;

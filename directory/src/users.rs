@@ -2,7 +2,7 @@
 
 use crate::Directory;
 use crate::audit::{self, Entry};
-use crate::entities::{counters, group_members, users};
+use crate::entities::{group_members, users};
 use crate::error::{Error, Result};
 use crate::groups;
 use crate::ids::{Email, GroupId, UserId, Username};
@@ -192,32 +192,13 @@ fn split_full_name(full: &str) -> (String, String) {
     }
 }
 
-/// Takes the next posix uid; the counter only moves forward, so a number is never reused.
-pub(crate) async fn allocate_uid(conn: &impl ConnectionTrait) -> Result<i64> {
-    let stmt = Query::update()
-        .table(counters::Entity)
-        .value(
-            counters::Column::NextValue,
-            Expr::col(counters::Column::NextValue).add(1),
-        )
-        .and_where(Expr::col(counters::Column::Name).eq("uid_number"))
-        .returning_col(counters::Column::NextValue)
-        .to_owned();
-    let row = conn
-        .query_one(&stmt)
-        .await?
-        .ok_or_else(|| Error::Internal("uid_number counter is missing".into()))?;
-    let next: i64 = row.try_get("", "next_value")?;
-    Ok(next - 1)
-}
-
 /// Inserts a validated user on `conn` (the caller's transaction).
 pub(crate) async fn insert(
     conn: &impl ConnectionTrait,
     user: ValidUser,
     now: OffsetDateTime,
 ) -> Result<User> {
-    let uid_number = allocate_uid(conn).await?;
+    let uid_number = crate::posix_ids::next_uid(conn).await?;
     let row = users::ActiveModel {
         id: Set(UserId::new().0),
         username: Set(user.username.to_string()),
@@ -244,6 +225,25 @@ pub(crate) async fn insert(
     let everyone = groups::builtin_id(conn, groups::EVERYONE).await?;
     groups::add_membership(conn, everyone, user.id, now).await?;
     Ok(user)
+}
+
+/// Stores a new password hash and clears any "must change password" mark.
+pub(crate) async fn write_password(
+    conn: &impl ConnectionTrait,
+    id: UserId,
+    hash: String,
+    now: OffsetDateTime,
+) -> Result<()> {
+    users::ActiveModel {
+        id: Set(id.0),
+        password_hash: Set(Some(hash)),
+        must_change_password: Set(false),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
 }
 
 /// Checks that `actor` may change `target` at all, before the permission-specific checks:
@@ -497,24 +497,14 @@ impl Users<'_> {
             .ok_or(Error::NotFound("user"))?;
         if actor.user_id() != Some(user.id) {
             policy::require(actor, Permission::UsersUpdate)?;
-            if user.role == Role::Owner && !is_owner_or_system(actor) {
-                return Err(Error::Forbidden(Permission::UsersUpdate));
-            }
+            guard_target(self.dir.db(), actor, &user).await?;
         }
         rules::check_new_password(password.expose())
             .map_err(|message| Error::invalid("password", message))?;
         let hash = passwords::hash(password).await?;
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
-        users::ActiveModel {
-            id: Set(user.id.0),
-            password_hash: Set(Some(hash)),
-            must_change_password: Set(false),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
+        write_password(&txn, user.id, hash, now).await?;
         let entry = Entry::new("user.password.set").target("user", user.id, user.username.as_str());
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;

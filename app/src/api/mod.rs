@@ -99,7 +99,11 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         .login(&visitor.actor, &login, &password.into())
         .await?;
     start_session(&user, &visitor).await?;
-    leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
+    if user.must_change_password {
+        leptos_axum::redirect(crate::PASSWORD_PAGE);
+    } else {
+        leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
+    }
     Ok(())
 }
 

@@ -34,12 +34,28 @@ pub fn Dashboard() -> impl IntoView {
                     <UserMenu/>
                 </header>
                 <main id="main" class="mx-auto max-w-6xl px-4 py-8 md:px-8">
+                    <PasswordChangeGuard/>
                     <Outlet/>
                 </main>
             </div>
         </div>
     }
     .into_any()
+}
+
+/// Someone on a temporary password is sent to choose their own; the server refuses their
+/// other requests anyway, this only spares them a page of errors after client-side navigation.
+#[component]
+fn PasswordChangeGuard() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let must = me.await.ok().flatten().is_some_and(|m| m.must_change_password);
+                must.then(|| view! { <leptos_router::components::Redirect path=crate::PASSWORD_PAGE/> })
+            })}
+        </Suspense>
+    }
 }
 
 #[component]

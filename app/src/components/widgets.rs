@@ -145,3 +145,9 @@ pub fn Section(title: &'static str, children: Children) -> impl IntoView {
         </section>
     }
 }
+
+/// What a page shows when its data could not be loaded (or may not be seen).
+#[component]
+pub fn LoadError(message: String) -> impl IntoView {
+    view! { <p role="alert" class="text-sm text-red-700 dark:text-red-400">{message}</p> }
+}

@@ -30,7 +30,7 @@ pub fn ActivityPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match events.await {
                     Ok(result) => view! { <ActivityTable result/> }.into_any(),
-                    Err(err) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-400">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <crate::components::widgets::LoadError message=err.message/> }.into_any(),
                 }
             })}
         </Suspense>

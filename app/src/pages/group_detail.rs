@@ -62,7 +62,7 @@ pub fn GroupDetailPage() -> impl IntoView {
                     }
                     Err(err) => view! {
                         <Title text="Group"/>
-                        <p role="alert" class="text-sm text-red-700 dark:text-red-400">{err.message}</p>
+                        <crate::components::widgets::LoadError message=err.message/>
                     }.into_any(),
                 }
             })}

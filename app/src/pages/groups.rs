@@ -37,7 +37,7 @@ pub fn GroupsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match groups.await {
                     Ok(groups) => view! { <GroupsTable groups/> }.into_any(),
-                    Err(err) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-400">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <crate::components::widgets::LoadError message=err.message/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -12,7 +12,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <Title text="Choose a new password"/>
         <AuthCard title="Choose your password" subtitle="You signed in with a temporary password. Pick your own to continue.">
-            <PasswordForm next="/"/>
+            <PasswordForm next="/" bare=true/>
             <ActionForm action=logout attr:class="mt-4 text-center">
                 <button type="submit" class="text-sm text-slate-600 underline hover:text-slate-900 dark:text-slate-400">"Sign out instead"</button>
             </ActionForm>

@@ -34,7 +34,7 @@ pub fn ProfilePage() -> impl IntoView {
                             </div>
                         </div>
                     }.into_any(),
-                    Err(err) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-400">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <crate::components::widgets::LoadError message=err.message/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -71,27 +71,34 @@ fn DetailsForm(p: ProfileData, update: ServerAction<UpdateProfile>) -> impl Into
     }
 }
 
-/// The password change form; also used on its own at `/password`.
+/// The password change form; also used on its own at `/password`, where `bare` leaves out
+/// the card around it (the page is a card already).
 #[component]
-pub fn PasswordForm(#[prop(optional)] next: Option<&'static str>) -> impl IntoView {
+pub fn PasswordForm(
+    #[prop(optional)] next: Option<&'static str>,
+    #[prop(optional)] bare: bool,
+) -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let error = action_error(action);
     let done = move || action.value().get().is_some_and(|r| r.is_ok());
-    view! {
-        <Section title="Password">
-            <ActionForm action=action attr:class="space-y-3" attr:aria-label="Change password">
-                <FormAlert error/>
-                <input type="hidden" name="next" value=next.unwrap_or("/profile")/>
-                <Field name="current_password" label="Current password" kind="password" autocomplete="current-password" required=true error/>
-                <Field name="new_password" label="New password" kind="password" autocomplete="new-password" required=true error
-                    hint=Signal::derive(|| Some(format!("At least {} characters.", crate::rules::PASSWORD_MIN)))/>
-                <Field name="new_password_confirm" label="Repeat the new password" kind="password" autocomplete="new-password" required=true error/>
-                <div class="flex items-center gap-3">
-                    <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=move || action.pending().get()>"Change password"</button>
-                    <p role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{move || done().then_some("Password changed.")}</p>
-                </div>
-            </ActionForm>
-        </Section>
+    let form = view! {
+        <ActionForm action=action attr:class="space-y-3" attr:aria-label="Change password">
+            <FormAlert error/>
+            <input type="hidden" name="next" value=next.unwrap_or("/profile")/>
+            <Field name="current_password" label="Current password" kind="password" autocomplete="current-password" required=true error/>
+            <Field name="new_password" label="New password" kind="password" autocomplete="new-password" required=true error
+                hint=Signal::derive(|| Some(format!("At least {} characters.", crate::rules::PASSWORD_MIN)))/>
+            <Field name="new_password_confirm" label="Repeat the new password" kind="password" autocomplete="new-password" required=true error/>
+            <div class="flex items-center gap-3">
+                <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=move || action.pending().get()>"Change password"</button>
+                <p role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{move || done().then_some("Password changed.")}</p>
+            </div>
+        </ActionForm>
+    };
+    if bare {
+        form.into_any()
+    } else {
+        view! { <Section title="Password">{form}</Section> }.into_any()
     }
 }
 

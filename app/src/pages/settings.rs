@@ -41,7 +41,7 @@ pub fn SettingsPage() -> impl IntoView {
                             </Section>
                         </div>
                     }.into_any(),
-                    Err(err) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-400">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <crate::components::widgets::LoadError message=err.message/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -105,7 +105,7 @@ pub fn UserDetailPage() -> impl IntoView {
                     }
                     Err(err) => view! {
                         <Title text="User"/>
-                        <p role="alert" class="text-sm text-red-700 dark:text-red-400">{err.message}</p>
+                        <crate::components::widgets::LoadError message=err.message/>
                     }.into_any(),
                 }
             })}

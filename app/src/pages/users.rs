@@ -116,7 +116,7 @@ pub fn UsersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match users.await {
                     Ok(result) => view! { <UsersTable result filter=filter.get_untracked()/> }.into_any(),
-                    Err(err) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-400">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <crate::components::widgets::LoadError message=err.message/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -325,4 +326,78 @@ pub fn html_headers() -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert("accept", HeaderValue::from_static("text/html"));
     headers
+}
+
+// Directory helpers shared by the suites below.
+
+/// Creates a user from the command line (active, with `PASSWORD`); returns their id.
+pub fn cli_user(app: &TestApp, username: &str, role: &str) -> String {
+    let email = format!("{username}@example.org");
+    let (code, out, err) = app.cli(
+        &[
+            "user",
+            "create",
+            "--username",
+            username,
+            "--email",
+            &email,
+            "--full-name",
+            username,
+            "--role",
+            role,
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+    );
+    assert_eq!(code, 0, "user create {username}: {err}");
+    out.trim().to_string()
+}
+
+/// A fresh client signed in as `login`.
+pub async fn signed_in(app: &TestApp, login: &str) -> reqwest::Client {
+    let c = client();
+    let res = app.login(&c, login, PASSWORD).await;
+    assert_eq!(res.status(), 200, "sign in as {login}");
+    c
+}
+
+/// Calls a server function and returns (status, JSON body).
+pub async fn call(
+    app: &TestApp,
+    c: &reqwest::Client,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    error_of(app.call(c, endpoint, form).await).await
+}
+
+pub async fn get_user(app: &TestApp, c: &reqwest::Client, id: &str) -> Value {
+    let (status, body) = call(app, c, "user", &[("id", id)]).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+pub async fn users_total(app: &TestApp, c: &reqwest::Client) -> u64 {
+    let (status, body) = call(app, c, "users", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    body["total"].as_u64().unwrap()
+}
+
+pub async fn owner(app: &TestApp) -> reqwest::Client {
+    let c = client();
+    app.setup_owner(&c).await;
+    c
+}
+
+pub async fn groups_id(app: &TestApp, c: &reqwest::Client, name: &str) -> String {
+    let (_, groups) = call(app, c, "groups", &[]).await;
+    groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == name)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }

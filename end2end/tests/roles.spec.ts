@@ -1,0 +1,171 @@
+// Role restrictions as a person meets them: a viewer sees only disabled write controls and is
+// refused when writing anyway; a user manager creates users whose role is fixed to `user`.
+import { expect, test, type Page } from '@playwright/test';
+
+const owner = { username: 'ada', email: 'ada@example.org', fullName: 'Ada Lovelace', password: 'Analytical-Engine-1843' };
+const temporary = 'Temporary-Pass-2026';
+const chosen = 'Quiet-Harbour-Lantern-26';
+
+test.describe.configure({ mode: 'serial' });
+
+async function hydrated(page: Page) {
+  await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+}
+
+/** Signs in as the owner, creating them first when this server is new. */
+async function signInAsOwner(page: Page) {
+  await page.goto('/');
+  if (page.url().endsWith('/setup')) {
+    await hydrated(page);
+    await page.getByLabel('Username').fill(owner.username);
+    await page.getByLabel('Full name').fill(owner.fullName);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password', { exact: true }).fill(owner.password);
+    await page.getByLabel('Confirm password').fill(owner.password);
+    await page.getByRole('button', { name: 'Create owner account' }).click();
+  } else if (page.url().includes('/login')) {
+    await signIn(page, owner.username, owner.password);
+  }
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+}
+
+async function signIn(page: Page, login: string, password: string) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Username or email').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function signOut(page: Page) {
+  await page.context().clearCookies();
+}
+
+/** Creates a user from the "New user" page; returns the new user's page URL. */
+async function createUser(page: Page, username: string, role: string | null): Promise<string> {
+  await page.goto('/users/new');
+  await hydrated(page);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Full name').fill(`${username} Example`);
+  await page.getByLabel('Email').fill(`${username}@example.org`);
+  if (role) await page.getByLabel('Role').selectOption(role);
+  await page.getByLabel('Temporary password').fill(temporary);
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: `${username} Example` })).toBeVisible();
+  return page.url();
+}
+
+/** First sign-in with a temporary password: the only way on is choosing a new one. */
+async function firstSignIn(page: Page, username: string) {
+  await signIn(page, username, temporary);
+  await expect(page).toHaveURL(/\/password$/);
+  await hydrated(page);
+  await page.getByLabel('Current password').fill(temporary);
+  await page.getByLabel('New password', { exact: true }).fill(chosen);
+  await page.getByLabel('Repeat the new password').fill(chosen);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+}
+
+/** Every enabled control inside the page's forms that change something. */
+function enabledWriteControls(page: Page) {
+  return page.locator(
+    'main form[method="post"] :is(button, select, textarea, input:not([type="hidden"])):enabled, main details > summary',
+  );
+}
+
+let bobUrl = '';
+
+test('the owner creates a viewer, a user manager and a plain user', async ({ page }) => {
+  await signInAsOwner(page);
+  await createUser(page, 'vera', 'viewer');
+  await createUser(page, 'uma', 'user_manager');
+  bobUrl = await createUser(page, 'bob', null);
+  await expect(page.getByRole('main').getByText('user', { exact: true }).first()).toBeVisible();
+  await signOut(page);
+});
+
+test('the owner suspends, reactivates and groups a user', async ({ page }) => {
+  await signInAsOwner(page);
+  await page.goto(bobUrl);
+  await hydrated(page);
+  await page.getByText('Suspend user').click();
+  const dialog = page.getByRole('dialog', { name: 'Suspend bob?' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Suspend bob' }).click();
+  await expect(page.getByRole('main').getByText('suspended', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Reactivate user' }).click();
+  await expect(page.getByRole('main').getByText('active', { exact: true })).toBeVisible();
+
+  await page.goto('/groups/new');
+  await hydrated(page);
+  await page.getByLabel('Name').fill('staff');
+  await page.getByLabel('Description (optional)').fill('Everyone on the payroll');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await expect(page.getByRole('heading', { name: 'staff' })).toBeVisible();
+  await expect(page.getByText('GID 10002')).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Username to add').fill('bob');
+  await page.getByRole('button', { name: 'Add member' }).click();
+  await expect(page.getByRole('table', { name: 'Members' })).toContainText('bob');
+  await page.goto(bobUrl);
+  await expect(page.getByRole('region', { name: 'Groups' })).toContainText('staff');
+  await signOut(page);
+});
+
+test('a viewer sees every write control disabled and is refused when writing anyway', async ({ page }) => {
+  await firstSignIn(page, 'vera');
+  await page.goto('/users');
+  await expect(page.getByRole('link', { name: 'New user' })).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Users' })).toContainText('bob');
+
+  await page.goto(bobUrl);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'bob Example' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save details' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Suspend user' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Delete user' })).toBeDisabled();
+  await expect(enabledWriteControls(page)).toHaveCount(0);
+
+  for (const path of ['/groups', '/settings']) {
+    await page.goto(path);
+    await hydrated(page);
+    await expect(page.getByRole('link', { name: 'New group' })).toHaveCount(0);
+    await expect(enabledWriteControls(page)).toHaveCount(0);
+  }
+  await page.goto('/groups');
+  await page.getByRole('link', { name: 'ldapusers' }).click();
+  await expect(page.getByRole('heading', { name: 'ldapusers' })).toBeVisible();
+  await hydrated(page);
+  await expect(enabledWriteControls(page)).toHaveCount(0);
+
+  // The page's own session, the server's answer: a forged write is still a 403.
+  const bobId = bobUrl.split('/').pop()!;
+  const status = await page.evaluate(async (id) => {
+    const res = await fetch('/api/user_suspend', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ id }),
+    });
+    return res.status;
+  }, bobId);
+  expect(status).toBe(403);
+  await page.goto(bobUrl);
+  await expect(page.getByRole('main').getByText('active', { exact: true })).toBeVisible();
+  await signOut(page);
+});
+
+test('a user manager creates a user and finds the role fixed to user', async ({ page }) => {
+  await firstSignIn(page, 'uma');
+  await page.goto('/users/new');
+  await hydrated(page);
+  const role = page.getByLabel('Role');
+  await expect(role).toBeDisabled();
+  await expect(role).toHaveValue('user');
+  await expect(page.getByText('Your role creates users with the user role only.')).toBeVisible();
+  await createUser(page, 'dan', null);
+  await expect(page.getByRole('button', { name: 'Change role' })).toBeDisabled();
+  await expect(page.getByRole('combobox', { name: 'Role' })).toHaveValue('user');
+  await expect(page.getByRole('button', { name: 'Save details' })).toBeEnabled();
+});

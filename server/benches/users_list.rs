@@ -1,0 +1,186 @@
+//! `make bench`: the users list with 10,000 users on SQLite, measured from a client on
+//! loopback against the real release server. Prints p50/p95/max per query shape.
+
+use directory::users::{NewUser, Status};
+use directory::{Actor, Directory, Options, Role, SecretKey, SystemClock};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const USERS: usize = 10_000;
+const ROUNDS: usize = 200;
+const PASSWORD: &str = "Bench-Password-2026";
+
+#[tokio::main]
+async fn main() {
+    let tmp = std::env::temp_dir().join(format!("gatehouse-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    let url = format!("sqlite://{}/gatehouse.db?mode=rwc", tmp.display());
+    let seeded = Instant::now();
+    seed(&url).await;
+    println!(
+        "seeded {USERS} users in {:.1} s",
+        seeded.elapsed().as_secs_f64()
+    );
+
+    let (mut server, base) = start_server(&url, &tmp);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let res = client
+        .post(format!("{base}/api/login"))
+        .header("origin", &base)
+        .form(&[("login", "owner"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert!(res.status().is_success(), "login failed: {}", res.status());
+
+    println!("{}", machine());
+    println!(
+        "{:<34} {:>8} {:>8} {:>8}",
+        "users list (50 per page)", "p50 ms", "p95 ms", "max ms"
+    );
+    let shapes: [(&str, Vec<(&str, &str)>); 6] = [
+        ("first page, by username", vec![]),
+        ("page 150, by username", vec![("filter[page]", "150")]),
+        ("search \"user12\"", vec![("filter[q]", "user12")]),
+        ("role = viewer", vec![("filter[role]", "viewer")]),
+        (
+            "all users, newest first",
+            vec![("filter[sort]", "created"), ("filter[desc]", "true")],
+        ),
+        (
+            "search + status + sort by name",
+            vec![
+                ("filter[q]", "example"),
+                ("filter[status]", "active"),
+                ("filter[sort]", "name"),
+            ],
+        ),
+    ];
+    for (name, form) in shapes {
+        let mut times = Vec::with_capacity(ROUNDS);
+        for round in 0..ROUNDS + 10 {
+            let start = Instant::now();
+            let res = client
+                .post(format!("{base}/api/users"))
+                .header("origin", &base)
+                .form(&form)
+                .send()
+                .await
+                .expect("request");
+            assert!(res.status().is_success(), "{name}: {}", res.status());
+            res.bytes().await.expect("body");
+            if round >= 10 {
+                times.push(start.elapsed());
+            }
+        }
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+        println!(
+            "{name:<34} {:>8.2} {:>8.2} {:>8.2}",
+            ms(at(0.50)),
+            ms(at(0.95)),
+            ms(*times.last().expect("samples"))
+        );
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// Fills a new database through the directory itself: an owner and `USERS - 1` others.
+async fn seed(url: &str) {
+    let dir = Directory::open(Options {
+        database_url: url.to_string(),
+        secret_key: SecretKey::generate(),
+        clock: Arc::new(SystemClock),
+    })
+    .await
+    .expect("open");
+    dir.migrate().await.expect("migrate");
+    let system = Actor::system();
+    let owner = NewUser {
+        username: "owner".into(),
+        email: "owner@example.org".into(),
+        full_name: "The Owner".into(),
+        role: Role::Owner,
+        status: Status::Active,
+        password: Some(PASSWORD.into()),
+        must_change_password: false,
+    };
+    dir.users().create(&system, owner).await.expect("owner");
+    for i in 1..USERS {
+        let role = if i % 50 == 0 {
+            Role::Viewer
+        } else {
+            Role::User
+        };
+        let status = if i % 20 == 0 {
+            Status::Suspended
+        } else {
+            Status::Active
+        };
+        let new = NewUser {
+            username: format!("user{i:05}"),
+            email: format!("user{i:05}@example.org"),
+            full_name: format!("User Number {i}"),
+            role,
+            status,
+            password: None,
+            must_change_password: false,
+        };
+        dir.users().create(&system, new).await.expect("user");
+    }
+    dir.close().await.expect("close");
+}
+
+fn start_server(url: &str, tmp: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .arg("serve")
+        .env("GATEHOUSE_DATABASE_URL", url)
+        .env("GATEHOUSE_DATA_DIR", tmp.join("data"))
+        .env("GATEHOUSE_HTTP_ADDR", "127.0.0.1:0")
+        .env("GATEHOUSE_LDAP_ADDR", "")
+        .env("GATEHOUSE_LDAPS_ADDR", "")
+        .env("RUST_LOG", "warn,gatehouse=info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start gatehouse");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines.next().expect("server exited").expect("read");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, format!("http://{addr}"))
+}
+
+/// Names the machine the figures come from.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    format!("machine: {cores} cores, {cpu}; client and server on the same machine, loopback HTTP")
+}
