@@ -14,7 +14,7 @@ pub const BUTTON_CLASS: &str = "inline-flex w-full items-center justify-center r
     disabled:cursor-not-allowed disabled:opacity-60";
 
 /// A bordered button for secondary actions ("Apply", "Cancel", "Remove").
-pub const SECONDARY_BUTTON_CLASS: &str = "inline-flex items-center justify-center rounded-md border \
+pub const SECONDARY_BUTTON_CLASS: &str = "inline-flex items-center justify-center whitespace-nowrap rounded-md border \
     border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-100 \
     focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 \
     disabled:cursor-not-allowed disabled:opacity-50 dark:border-slate-700 dark:bg-slate-900 \

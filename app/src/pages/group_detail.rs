@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-const MEMBER_COLUMNS: &[Column] = &[("Member", ""), ("Status", ""), ("", "")];
+const MEMBER_COLUMNS: &[Column] = &[("Member", ""), ("Status", "hidden sm:table-cell"), ("", "")];
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -99,8 +99,8 @@ fn GroupView(detail: GroupDetail, can: Can, actions: Actions) -> impl IntoView {
         </div>
         <FormAlert error=delete_error/>
         <div class="mt-4 grid gap-6 lg:grid-cols-3">
-            <div class="lg:col-span-2"><Members detail=detail.clone() can actions/></div>
-            <div><Settings detail can actions/></div>
+            <div class="min-w-0 lg:col-span-2"><Members detail=detail.clone() can actions/></div>
+            <div class="min-w-0"><Settings detail can actions/></div>
         </div>
     }
 }
@@ -148,10 +148,10 @@ fn Members(detail: GroupDetail, can: Can, actions: Actions) -> impl IntoView {
         view! {
             <tr>
                 <td class="px-4 py-3">
-                    <a href=format!("/users/{}", u.id) class="block max-w-64 truncate font-medium text-indigo-700 hover:underline dark:text-indigo-300">{u.display_name.clone()}</a>
+                    <a href=format!("/users/{}", u.id) class="block max-w-40 truncate font-medium text-indigo-700 sm:max-w-64 hover:underline dark:text-indigo-300">{u.display_name.clone()}</a>
                     <div class="text-xs text-slate-500 dark:text-slate-400">{u.username.clone()}</div>
                 </td>
-                <td class="px-4 py-3"><Badge text=u.status.clone()/></td>
+                <td class="hidden px-4 py-3 sm:table-cell"><Badge text=u.status.clone()/></td>
                 <td class="px-4 py-3 text-right">
                     <ActionForm action=actions.remove>
                         <input type="hidden" name="group" value=group/>

@@ -24,11 +24,11 @@ pub fn ProfilePage() -> impl IntoView {
                 match data.await {
                     Ok(p) => view! {
                         <div class="grid gap-6 lg:grid-cols-3">
-                            <div class="space-y-6 lg:col-span-2">
+                            <div class="min-w-0 space-y-6 lg:col-span-2">
                                 <DetailsForm p=p.clone() update/>
                                 <PasswordForm/>
                             </div>
-                            <div class="space-y-6">
+                            <div class="min-w-0 space-y-6">
                                 <AvatarSection p=p.clone() remove/>
                                 <Summary p/>
                             </div>

@@ -133,11 +133,11 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
         </div>
         <FormAlert error=actions.error()/>
         <div class="mt-4 grid gap-6 lg:grid-cols-3">
-            <div class="space-y-6 lg:col-span-2">
+            <div class="min-w-0 space-y-6 lg:col-span-2">
                 <DetailsForm detail=detail.clone() can actions/>
                 <GroupsSection detail=detail.clone() can actions/>
             </div>
-            <div class="space-y-6">
+            <div class="min-w-0 space-y-6">
                 <RoleForm detail=detail.clone() can actions/>
                 <Facts detail/>
             </div>

@@ -23,7 +23,7 @@ pub fn NewUserPage() -> impl IntoView {
     view! {
         <Title text="New user"/>
         <nav aria-label="Breadcrumb" class="mb-2 text-sm"><a href="/users" class="text-indigo-700 hover:underline dark:text-indigo-300">"Users"</a></nav>
-        <PageHeader title="New user" description="The account is active at once. Hand over the temporary password: it must be changed at the first sign-in."/>
+        <PageHeader title="New user" description="Hand over the temporary password yourself: at the first sign-in they must replace it with their own."/>
         <div class="max-w-xl">
             <Section title="Account">
                 <ActionForm action=action attr:class="space-y-3" attr:aria-label="New user">

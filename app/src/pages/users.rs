@@ -24,7 +24,7 @@ const SORTABLE: &[(&str, &str, &str)] = &[
     ("Email", "email", "hidden sm:table-cell"),
     ("Role", "", ""),
     ("Status", "", ""),
-    ("Created", "created", "hidden xl:table-cell"),
+    ("Created", "created", "hidden 2xl:table-cell"),
     ("Last sign-in", "last_login", "hidden lg:table-cell"),
 ];
 
@@ -206,15 +206,15 @@ fn UsersTable(result: UsersPage, filter: UserFilter) -> impl IntoView {
     let rows = result.users.into_iter().map(|u| view! {
         <tr class="hover:bg-slate-50 dark:hover:bg-slate-800/50">
             <td class="px-4 py-3">
-                <a href=format!("/users/{}", u.id) class="block max-w-64 truncate rounded font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300" title=u.display_name.clone()>
+                <a href=format!("/users/{}", u.id) class="block max-w-40 truncate rounded font-medium sm:max-w-64 text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300" title=u.display_name.clone()>
                     {u.display_name.clone()}
                 </a>
-                <div class="max-w-64 truncate text-xs text-slate-500 dark:text-slate-400">{u.username.clone()}</div>
+                <div class="max-w-40 truncate text-xs text-slate-500 dark:text-slate-400 sm:max-w-64">{u.username.clone()}</div>
             </td>
             <td class="hidden max-w-72 truncate px-4 py-3 text-slate-600 dark:text-slate-300 sm:table-cell">{u.email.clone()}</td>
             <td class="px-4 py-3"><Badge text=u.role.clone()/></td>
             <td class="px-4 py-3"><Badge text=u.status.clone()/></td>
-            <td class="hidden whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300 xl:table-cell">{u.created.clone()}</td>
+            <td class="hidden whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300 2xl:table-cell">{u.created.clone()}</td>
             <td class="hidden whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300 lg:table-cell">
                 {u.last_login.clone().unwrap_or_else(|| "Never".to_string())}
             </td>
