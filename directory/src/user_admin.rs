@@ -159,11 +159,13 @@ impl Users<'_> {
                 user.username
             )));
         }
+        let mut names = Vec::with_capacity(groups.len());
         for group in groups {
             let group = self.dir.groups().get(actor, *group).await?;
             if group.is_admin {
                 policy::require(actor, Permission::UsersSetRole)?;
             }
+            names.push(group.name);
         }
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
@@ -171,7 +173,6 @@ impl Users<'_> {
         for group in groups {
             groups::add_membership(&txn, *group, id, now).await?;
         }
-        let names: Vec<String> = groups.iter().map(ToString::to_string).collect();
         let entry = Entry::new("user.approve")
             .target("user", id, user.username.as_str())
             .detail("groups", names);

@@ -50,40 +50,19 @@ async fn built_in_groups_exist_and_new_users_join_ldapusers() {
 async fn a_gid_clash_is_a_409_with_a_clear_message() {
     let app = TestApp::spawn().await;
     let ada = owner(&app).await;
-    let form = [
-        ("name", "developers"),
-        ("description", ""),
-        ("gid_number", "20000"),
-    ];
-    let (status, body) = call(&app, &ada, "group_create", &form).await;
+    let (status, body) = create_group(&app, &ada, "developers", "20000").await;
     assert_eq!(status, 200, "{body}");
-    let form = [
-        ("name", "designers"),
-        ("description", ""),
-        ("gid_number", "20000"),
-    ];
-    let (status, body) = call(&app, &ada, "group_create", &form).await;
+    let (status, body) = create_group(&app, &ada, "designers", "20000").await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(
         body["message"],
         "GID 20000 is already used by the group developers."
     );
-    let form = [
-        ("name", "ops"),
-        ("description", ""),
-        ("gid_number", "10001"),
-    ];
-    let (status, body) = call(&app, &ada, "group_create", &form).await;
+    let (status, body) = create_group(&app, &ada, "ops", "10001").await;
     assert_eq!(status, 409, "a built-in group's GID: {body}");
-    let form = [
-        ("name", "Developers"),
-        ("description", ""),
-        ("gid_number", ""),
-    ];
-    let (status, body) = call(&app, &ada, "group_create", &form).await;
+    let (status, body) = create_group(&app, &ada, "Developers", "").await;
     assert_eq!(status, 409, "names are case-insensitive: {body}");
-    let form = [("name", "ops"), ("description", ""), ("gid_number", "")];
-    let (status, _) = call(&app, &ada, "group_create", &form).await;
+    let (status, _) = create_group(&app, &ada, "ops", "").await;
     assert_eq!(status, 200);
     let (_, groups) = call(&app, &ada, "groups", &[]).await;
     let ops = groups
@@ -191,8 +170,7 @@ async fn pending_users_cannot_sign_in_until_approved_into_groups() {
     );
     assert!(body["message"].as_str().unwrap().contains("approval"));
 
-    let form = [("name", "staff"), ("description", ""), ("gid_number", "")];
-    let (_, staff) = call(&app, &ada, "group_create", &form).await;
+    let (_, staff) = create_group(&app, &ada, "staff", "").await;
     let staff = staff.as_str().unwrap();
     let (status, body) = call(
         &app,
@@ -383,4 +361,10 @@ fn tiny_png() -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGP4zwAE/wEHAAH/4iOeWQAAAABJRU5ErkJggg==")
         .unwrap()
+}
+
+/// Creates a group with an empty description; returns (status, body).
+async fn create_group(app: &TestApp, c: &reqwest::Client, name: &str, gid: &str) -> (u16, Value) {
+    let form = [("name", name), ("description", ""), ("gid_number", gid)];
+    call(app, c, "group_create", &form).await
 }
