@@ -70,6 +70,34 @@ pub fn back_to(path: &str) {
     }
 }
 
+/// Flattens an audit row's JSON details into `key: value, …` (ids left out: the target
+/// column names the thing already).
+pub fn summarize_details(details: &serde_json::Value) -> String {
+    let Some(map) = details.as_object() else {
+        return String::new();
+    };
+    map.iter()
+        .filter(|(key, _)| !key.ends_with("_id"))
+        .map(|(key, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| {
+                        i.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| i.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => other.to_string(),
+            };
+            format!("{}: {text}", key.replace('_', " "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Formats a time the way every page shows it.
 pub fn format_time(at: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
@@ -98,6 +126,16 @@ pub fn safe_next(next: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::safe_next;
+
+    #[test]
+    fn audit_details_read_as_pairs_without_ids() {
+        let details = serde_json::json!({"from": "user", "to": "admin", "user_id": "x", "groups": ["a", "b"], "sessions_ended": 2});
+        assert_eq!(
+            super::summarize_details(&details),
+            "from: user, groups: a b, sessions ended: 2, to: admin"
+        );
+        assert_eq!(super::summarize_details(&serde_json::Value::Null), "");
+    }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {

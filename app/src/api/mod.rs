@@ -36,6 +36,8 @@ pub struct ActivityRow {
     pub action: String,
     pub target: Option<String>,
     pub ip: Option<String>,
+    /// The event's details as `key: value` pairs, for reading at a glance.
+    pub details: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +191,7 @@ pub async fn list_activity(page: Option<u64>) -> Result<ActivityPage, AppError> 
             action: event.action,
             target: event.target,
             ip: event.ip,
+            details: crate::ssr::summarize_details(&event.details),
         })
         .collect();
     Ok(ActivityPage {

@@ -14,13 +14,20 @@ pub fn ConfirmDialog(
     /// What will happen, in a sentence or two.
     text: String,
     enabled: bool,
+    /// Red for actions that take something away; off for ones that give (approval).
+    #[prop(default = true)]
+    danger: bool,
     /// The form with the final button ("Delete ada").
     children: ChildrenFn,
 ) -> impl IntoView {
-    let button = "inline-flex items-center justify-center rounded-md border border-red-300 bg-white px-3 py-2 \
+    let button = if danger {
+        "inline-flex items-center justify-center rounded-md border border-red-300 bg-white px-3 py-2 \
         text-sm font-medium text-red-700 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-offset-2 \
         focus-visible:outline-red-500 disabled:cursor-not-allowed disabled:opacity-50 dark:border-red-800 \
-        dark:bg-slate-900 dark:text-red-300 dark:hover:bg-red-950";
+        dark:bg-slate-900 dark:text-red-300 dark:hover:bg-red-950"
+    } else {
+        crate::components::form::PRIMARY_BUTTON_CLASS
+    };
     if !enabled {
         return view! { <button type="button" class=button disabled=true>{label}</button> }
             .into_any();

@@ -11,6 +11,7 @@ const COLUMNS: &[Column] = &[
     ("Action", ""),
     ("Actor", ""),
     ("Target", "hidden sm:table-cell"),
+    ("Details", "hidden lg:table-cell"),
     ("IP address", "hidden md:table-cell"),
 ];
 #[component]
@@ -51,6 +52,7 @@ fn ActivityTable(result: ActivityPage) -> impl IntoView {
             <td class="px-4 py-3 font-mono text-xs">{e.action}</td>
             <td class="max-w-48 truncate px-4 py-3">{e.actor.unwrap_or_else(|| "—".to_string())}</td>
             <td class="hidden max-w-48 truncate px-4 py-3 sm:table-cell">{e.target.unwrap_or_else(|| "—".to_string())}</td>
+            <td class="hidden max-w-72 truncate px-4 py-3 text-xs text-slate-600 dark:text-slate-300 lg:table-cell" title=e.details.clone()>{e.details.clone()}</td>
             <td class="hidden px-4 py-3 text-slate-600 dark:text-slate-300 md:table-cell">{e.ip.unwrap_or_else(|| "—".to_string())}</td>
         </tr>
     }).collect_view();

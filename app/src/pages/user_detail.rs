@@ -217,7 +217,7 @@ fn ApproveDialog(detail: UserDetail, can: Can, actions: Actions) -> impl IntoVie
         .collect_view()
     };
     view! {
-        <ConfirmDialog label="Approve user" enabled=can.status
+        <ConfirmDialog label="Approve user" enabled=can.status danger=false
             title=format!("Approve {name}?")
             text=format!("{name} can sign in once approved. Add them to groups now if you like.")>
             <ActionForm action=actions.approve>
