@@ -9,6 +9,27 @@ const MEMORY_KIB: u32 = 19_456;
 const ITERATIONS: u32 = 2;
 const PARALLELISM: u32 = 1;
 
+/// Each hash takes 19 MiB for its duration: a burst of sign-ins must not be able to take
+/// gigabytes (or every blocking thread), so hashes queue for one slot per core.
+fn slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// Runs one argon2 computation on the blocking pool once a slot is free.
+async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _slot = slots()
+        .acquire()
+        .await
+        .map_err(|e| Error::Internal(format!("hashing slots: {e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Internal(format!("hashing task: {e}")))
+}
+
 fn hasher() -> Result<Argon2<'static>> {
     let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None)
         .map_err(|e| Error::Internal(format!("argon2 parameters: {e}")))?;
@@ -18,9 +39,7 @@ fn hasher() -> Result<Argon2<'static>> {
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub async fn hash(password: &SecretString) -> Result<String> {
     let password = password.clone();
-    tokio::task::spawn_blocking(move || hash_blocking(password.expose()))
-        .await
-        .map_err(|e| Error::Internal(format!("hashing task: {e}")))?
+    bounded(move || hash_blocking(password.expose())).await?
 }
 
 fn hash_blocking(password: &str) -> Result<String> {
@@ -38,14 +57,13 @@ pub async fn verify(password: &SecretString, stored: Option<&str>, decoy: &str) 
         Some(hash) => (hash.to_string(), true),
         None => (decoy.to_string(), false),
     };
-    let matches = tokio::task::spawn_blocking(move || {
+    let matches = bounded(move || {
         hasher().map(|h| {
             h.verify_password(password.expose().as_bytes(), hash.as_str())
                 .is_ok()
         })
     })
-    .await
-    .map_err(|e| Error::Internal(format!("verify task: {e}")))??;
+    .await??;
     Ok(real && matches)
 }
 
@@ -129,5 +147,17 @@ mod tests {
         assert_eq!(a.len(), 23);
         assert!(crate::rules::check_new_password(&a).is_ok(), "{a}");
         assert_ne!(a, generate_temporary());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_burst_of_hashes_queues_and_every_one_finishes() {
+        let burst = (0..6).map(|i| {
+            tokio::spawn(
+                async move { hash(&SecretString::new(format!("burst-password-{i}"))).await },
+            )
+        });
+        for task in burst {
+            assert!(task.await.unwrap().unwrap().starts_with("$argon2id$"));
+        }
     }
 }
