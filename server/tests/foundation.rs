@@ -451,6 +451,23 @@ async fn bad_configuration_stops_with_one_line_naming_the_variable() {
 }
 
 #[tokio::test]
+async fn pages_are_gzipped_for_browsers_that_ask() {
+    let app = TestApp::spawn().await;
+    let browser = client();
+    let res = browser
+        .get(app.url("/setup"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let plain = browser.get(app.url("/setup")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain.text().await.unwrap().contains("Create owner account"));
+}
+
+#[tokio::test]
 async fn health_checks_and_security_headers() {
     let app = TestApp::spawn().await;
     let browser = client();
