@@ -62,6 +62,11 @@ pub fn is_html_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// A checkbox sends "on" when ticked and nothing at all otherwise.
+pub fn ticked(value: Option<&str>) -> bool {
+    matches!(value, Some("on" | "true"))
+}
+
 /// After a change made by a plain form post (no JavaScript yet), sends the browser back to
 /// `path`; a hydrated page refreshes its own data instead.
 pub fn back_to(path: &str) {

@@ -6,7 +6,7 @@ use crate::entities::users;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::passwords;
-use crate::policy::Actor;
+use crate::policy::{Actor, Role};
 use crate::secrets::SecretString;
 use crate::users::{Status, User};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -50,7 +50,7 @@ impl Auth<'_> {
             }
         };
         let mut user = User::from_row(row)?;
-        user.admin_by_group = crate::groups::in_admin_group(self.dir.db(), user.id).await?;
+        user.admin_by_group = self.admin_by_group(&user).await?;
         let signed_in = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
         if user.status != Status::Active {
             let entry = Entry::new("auth.login.refused")
@@ -97,8 +97,16 @@ impl Auth<'_> {
         if user.status != Status::Active {
             return Ok(None);
         }
-        user.admin_by_group = crate::groups::in_admin_group(self.dir.db(), user.id).await?;
+        user.admin_by_group = self.admin_by_group(&user).await?;
         Ok(Some(user))
+    }
+
+    /// Membership of an administrators' group, looked up only when it could raise the role.
+    async fn admin_by_group(&self, user: &User) -> Result<bool> {
+        if matches!(user.role, Role::Owner | Role::Admin) {
+            return Ok(false);
+        }
+        crate::groups::in_admin_group(self.dir.db(), user.id).await
     }
 }
 

@@ -143,6 +143,15 @@ impl Avatars<'_> {
             }))
     }
 
+    /// Whether the user has an avatar, without loading the picture.
+    pub async fn exists(&self, id: UserId) -> Result<bool> {
+        use sea_orm::PaginatorTrait;
+        Ok(avatars::Entity::find_by_id(id.0)
+            .count(self.dir.db())
+            .await?
+            > 0)
+    }
+
     pub async fn set(&self, actor: &Actor, id: UserId, upload: Vec<u8>) -> Result<()> {
         let user = self
             .dir
@@ -168,21 +177,22 @@ impl Avatars<'_> {
 mod tests {
     use super::*;
 
-    fn png(width: u32, height: u32) -> Vec<u8> {
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn png(width: u32, height: u32) -> std::result::Result<Vec<u8>, image::ImageError> {
         let picture = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 90]));
         let mut out = Vec::new();
-        picture
-            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
-            .unwrap();
-        out
+        picture.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)?;
+        Ok(out)
     }
 
     #[test]
-    fn uploads_become_square_pngs() {
-        let stored = reencode(&png(600, 300)).unwrap();
-        let back = image::load_from_memory(&stored).unwrap();
+    fn uploads_become_square_pngs() -> TestResult {
+        let stored = reencode(&png(600, 300)?)?;
+        let back = image::load_from_memory(&stored)?;
         assert_eq!((back.width(), back.height()), (SIZE, SIZE));
-        assert_eq!(image::guess_format(&stored).unwrap(), ImageFormat::Png);
+        assert_eq!(image::guess_format(&stored)?, ImageFormat::Png);
+        Ok(())
     }
 
     #[test]

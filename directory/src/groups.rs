@@ -2,12 +2,12 @@
 
 use crate::Directory;
 use crate::audit::{self, Entry};
-use crate::entities::{group_members, groups, users as user_rows};
+use crate::entities::{group_members, groups};
 use crate::error::{Error, Result};
 use crate::ids::{GroupId, UserId};
 use crate::policy::{self, Actor, Permission};
 use crate::rules;
-use crate::users::{self, User};
+use crate::users;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -38,6 +38,14 @@ pub struct Group {
 }
 
 impl Group {
+    pub fn summary(&self) -> GroupSummary {
+        GroupSummary {
+            id: self.id,
+            name: self.name.clone(),
+            is_admin: self.is_admin,
+        }
+    }
+
     fn from_row(row: groups::Model, member_count: u64) -> Self {
         Self {
             id: GroupId(row.id),
@@ -51,6 +59,14 @@ impl Group {
             updated_at: row.updated_at,
         }
     }
+}
+
+/// A group as a membership list shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupSummary {
+    pub id: GroupId,
+    pub name: String,
+    pub is_admin: bool,
 }
 
 /// What the create form asks for.
@@ -241,45 +257,28 @@ impl Groups<'_> {
         Ok(())
     }
 
-    /// The members of a group, by username.
-    pub async fn members(&self, actor: &Actor, id: GroupId) -> Result<Vec<User>> {
-        policy::require(actor, Permission::GroupsRead)?;
-        policy::require(actor, Permission::UsersRead)?;
-        let members = Query::select()
-            .column(group_members::Column::UserId)
-            .from(group_members::Entity)
-            .and_where(Expr::col(group_members::Column::GroupId).eq(id.0))
-            .to_owned();
-        user_rows::Entity::find()
-            .filter(Expr::col(user_rows::Column::Id).in_subquery(members))
-            .order_by_asc(user_rows::Column::Username)
-            .all(self.dir.db())
-            .await?
-            .into_iter()
-            .map(User::from_row)
-            .collect()
-    }
-
     /// The groups a user is in, by name. Anyone may read their own.
-    pub async fn of_user(&self, actor: &Actor, user: UserId) -> Result<Vec<Group>> {
+    pub async fn of_user(&self, actor: &Actor, user: UserId) -> Result<Vec<GroupSummary>> {
         if actor.user_id() != Some(user) {
             policy::require(actor, Permission::GroupsRead)?;
         }
-        let ids: Vec<_> = group_members::Entity::find()
-            .filter(group_members::Column::UserId.eq(user.0))
-            .all(self.dir.db())
-            .await?
-            .into_iter()
-            .map(|m| m.group_id)
-            .collect();
+        let memberships = Query::select()
+            .column(group_members::Column::GroupId)
+            .from(group_members::Entity)
+            .and_where(Expr::col(group_members::Column::UserId).eq(user.0))
+            .to_owned();
         let rows = groups::Entity::find()
-            .filter(groups::Column::Id.is_in(ids))
+            .filter(Expr::col(groups::Column::Id).in_subquery(memberships))
             .order_by_asc(groups::Column::Name)
             .all(self.dir.db())
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| Group::from_row(row, 0))
+            .map(|row| GroupSummary {
+                id: GroupId(row.id),
+                name: row.name,
+                is_admin: row.is_admin,
+            })
             .collect())
     }
 

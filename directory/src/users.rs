@@ -74,8 +74,8 @@ pub struct User {
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub last_login_at: Option<OffsetDateTime>,
-    /// In a group with the administrator flag: acts with the admin role's permissions.
-    /// Filled in only where the user is about to act (sign-in, session lookup).
+    /// An administrators' group raises this user's role to admin. Filled in only where the
+    /// user is about to act (sign-in, session lookup), and only for roles below admin.
     pub admin_by_group: bool,
 }
 

@@ -8,35 +8,36 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Whatever stops the run: it is printed and the bench exits non-zero.
+type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
 const USERS: usize = 10_000;
 const ROUNDS: usize = 200;
 const PASSWORD: &str = "Bench-Harbour-Lantern-2026";
 
 #[tokio::main]
-async fn main() {
+async fn main() -> BenchResult {
     let tmp = std::env::temp_dir().join(format!("gatehouse-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).expect("temp dir");
+    std::fs::create_dir_all(&tmp)?;
     let url = format!("sqlite://{}/gatehouse.db?mode=rwc", tmp.display());
     let seeded = Instant::now();
-    seed(&url).await;
+    seed(&url).await?;
     println!(
         "seeded {USERS} users in {:.1} s",
         seeded.elapsed().as_secs_f64()
     );
 
-    let (mut server, base) = start_server(&url, &tmp);
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
+    let (mut server, base) = start_server(&url, &tmp)?;
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
     let res = client
         .post(format!("{base}/api/login"))
         .header("origin", &base)
         .form(&[("login", "olivia"), ("password", PASSWORD)])
         .send()
-        .await
-        .expect("login");
-    assert!(res.status().is_success(), "login failed: {}", res.status());
+        .await?;
+    if !res.status().is_success() {
+        return Err(format!("sign-in failed: {}", res.status()).into());
+    }
 
     println!("{}", machine());
     println!(
@@ -67,16 +68,13 @@ async fn main() {
             .header("origin", &base)
             .form(&form)
             .send()
-            .await
-            .expect("request")
+            .await?
             .json()
-            .await
-            .expect("a users page");
-        let matches = first["total"].as_u64().expect("total");
-        assert!(
-            first["users"].as_array().is_some_and(|u| !u.is_empty()),
-            "{name}: no rows"
-        );
+            .await?;
+        let matches = first["total"].as_u64().ok_or("no total in the answer")?;
+        if !first["users"].as_array().is_some_and(|u| !u.is_empty()) {
+            return Err(format!("{name}: no rows, so nothing would be measured").into());
+        }
         let mut times = Vec::with_capacity(ROUNDS);
         for round in 0..ROUNDS + 10 {
             let start = Instant::now();
@@ -85,10 +83,11 @@ async fn main() {
                 .header("origin", &base)
                 .form(&form)
                 .send()
-                .await
-                .expect("request");
-            assert!(res.status().is_success(), "{name}: {}", res.status());
-            res.bytes().await.expect("body");
+                .await?;
+            if !res.status().is_success() {
+                return Err(format!("{name}: {}", res.status()).into());
+            }
+            res.bytes().await?;
             if round >= 10 {
                 times.push(start.elapsed());
             }
@@ -100,24 +99,24 @@ async fn main() {
             "{name:<34} {matches:>8} {:>8.2} {:>8.2} {:>8.2}",
             ms(at(0.50)),
             ms(at(0.95)),
-            ms(*times.last().expect("samples"))
+            ms(times[times.len() - 1])
         );
     }
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
 }
 
 /// Fills a new database through the directory itself: an owner and `USERS - 1` others.
-async fn seed(url: &str) {
+async fn seed(url: &str) -> BenchResult {
     let dir = Directory::open(Options {
         database_url: url.to_string(),
         secret_key: SecretKey::generate(),
         clock: Arc::new(SystemClock),
     })
-    .await
-    .expect("open");
-    dir.migrate().await.expect("migrate");
+    .await?;
+    dir.migrate().await?;
     let system = Actor::system();
     let owner = NewUser {
         username: "olivia".into(),
@@ -128,7 +127,7 @@ async fn seed(url: &str) {
         password: Some(PASSWORD.to_string().into()),
         must_change_password: false,
     };
-    dir.users().create(&system, owner).await.expect("owner");
+    dir.users().create(&system, owner).await?;
     for i in 1..USERS {
         let role = if i % 50 == 0 {
             Role::Viewer
@@ -149,12 +148,13 @@ async fn seed(url: &str) {
             password: None,
             must_change_password: false,
         };
-        dir.users().create(&system, new).await.expect("user");
+        dir.users().create(&system, new).await?;
     }
-    dir.close().await.expect("close");
+    dir.close().await?;
+    Ok(())
 }
 
-fn start_server(url: &str, tmp: &std::path::Path) -> (std::process::Child, String) {
+fn start_server(url: &str, tmp: &std::path::Path) -> BenchResult<(std::process::Child, String)> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .arg("serve")
         .env("GATEHOUSE_DATABASE_URL", url)
@@ -165,12 +165,11 @@ fn start_server(url: &str, tmp: &std::path::Path) -> (std::process::Child, Strin
         .env("RUST_LOG", "warn,gatehouse=info")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
-        .spawn()
-        .expect("start gatehouse");
-    let stderr = child.stderr.take().expect("stderr");
+        .spawn()?;
+    let stderr = child.stderr.take().ok_or("no stderr")?;
     let mut lines = BufReader::new(stderr).lines();
     let addr = loop {
-        let line = lines.next().expect("server exited").expect("read");
+        let line = lines.next().ok_or("the server exited before listening")??;
         if let Some(rest) = line.split("listening on http://").nth(1) {
             break rest
                 .split_whitespace()
@@ -180,7 +179,7 @@ fn start_server(url: &str, tmp: &std::path::Path) -> (std::process::Child, Strin
         }
     };
     std::thread::spawn(move || for _ in lines {});
-    (child, format!("http://{addr}"))
+    Ok((child, format!("http://{addr}")))
 }
 
 /// Names the machine the figures come from.

@@ -36,7 +36,7 @@ pub async fn profile() -> Result<ProfileData, AppError> {
     let (user, actor) = crate::ssr::signed_in()?;
     let dir = crate::ssr::directory()?;
     let groups = dir.groups().of_user(&actor, user.id).await?;
-    let has_avatar = dir.avatars().get(&actor, user.id).await?.is_some();
+    let has_avatar = dir.avatars().exists(user.id).await?;
     let locked = dir.settings().lock_profiles().await? && !actor.can(Permission::UsersUpdate);
     Ok(ProfileData {
         id: user.id.to_string(),
@@ -52,14 +52,7 @@ pub async fn profile() -> Result<ProfileData, AppError> {
         display_name: user.display_name.clone(),
         role: user.effective_role().name().to_string(),
         uid_number: user.uid_number,
-        groups: groups
-            .into_iter()
-            .map(|g| GroupRef {
-                id: g.id.to_string(),
-                name: g.name,
-                is_admin: g.is_admin,
-            })
-            .collect(),
+        groups: groups.into_iter().map(super::users::group_ref).collect(),
         has_avatar,
         locked,
         created: crate::ssr::format_time(user.created_at),
@@ -75,13 +68,7 @@ pub async fn update_profile(
     display_name: String,
 ) -> Result<(), AppError> {
     let (_, actor) = crate::ssr::signed_in()?;
-    let update = directory::user_admin::UserUpdate {
-        email,
-        fallback_email,
-        first_name,
-        last_name,
-        display_name,
-    };
+    let update = super::users::details(email, fallback_email, first_name, last_name, display_name);
     crate::ssr::directory()?
         .profile()
         .update(&actor, update)
@@ -138,7 +125,7 @@ pub async fn get_settings() -> Result<SettingsData, AppError> {
 #[server(endpoint = "settings_update")]
 pub async fn update_settings(lock_profiles: Option<String>) -> Result<(), AppError> {
     let (_, actor) = crate::ssr::signed_in()?;
-    let locked = matches!(lock_profiles.as_deref(), Some("on" | "true"));
+    let locked = crate::ssr::ticked(lock_profiles.as_deref());
     crate::ssr::directory()?
         .settings()
         .set_lock_profiles(&actor, locked)

@@ -44,12 +44,6 @@ fn parse_group_id(id: &str) -> Result<directory::GroupId, AppError> {
         .map_err(|_| directory::Error::NotFound("group").into())
 }
 
-/// A checkbox sends "on" when ticked and nothing otherwise.
-#[cfg(feature = "ssr")]
-fn ticked(value: &Option<String>) -> bool {
-    matches!(value.as_deref(), Some("on" | "true"))
-}
-
 #[server(endpoint = "groups")]
 pub async fn list_groups() -> Result<Vec<GroupRow>, AppError> {
     let (_, actor) = crate::ssr::signed_in()?;
@@ -94,7 +88,7 @@ pub async fn create_group(
         name,
         description,
         gid_number,
-        is_admin: ticked(&is_admin),
+        is_admin: crate::ssr::ticked(is_admin.as_deref()),
     };
     let group = crate::ssr::directory()?
         .groups()
@@ -118,7 +112,7 @@ pub async fn update_group(
     let update = GroupUpdate {
         name,
         description,
-        is_admin: ticked(&is_admin),
+        is_admin: crate::ssr::ticked(is_admin.as_deref()),
     };
     crate::ssr::directory()?
         .groups()

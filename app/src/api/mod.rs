@@ -101,11 +101,7 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         .login(&visitor.actor, &login, &password.into())
         .await?;
     start_session(&user, &visitor).await?;
-    if user.must_change_password {
-        leptos_axum::redirect(crate::PASSWORD_PAGE);
-    } else {
-        leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
-    }
+    leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
     Ok(())
 }
 

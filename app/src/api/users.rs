@@ -87,11 +87,29 @@ pub(crate) fn parse_user_id(id: &str) -> Result<directory::UserId, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn group_ref(group: directory::groups::Group) -> GroupRef {
+pub(crate) fn group_ref(group: directory::groups::GroupSummary) -> GroupRef {
     GroupRef {
         id: group.id.to_string(),
         name: group.name,
         is_admin: group.is_admin,
+    }
+}
+
+/// The edit form's fields, shared by the user page and one's own profile.
+#[cfg(feature = "ssr")]
+pub(crate) fn details(
+    email: String,
+    fallback_email: String,
+    first_name: String,
+    last_name: String,
+    display_name: String,
+) -> directory::user_admin::UserUpdate {
+    directory::user_admin::UserUpdate {
+        email,
+        fallback_email,
+        first_name,
+        last_name,
+        display_name,
     }
 }
 
@@ -168,7 +186,7 @@ pub async fn get_user(id: String) -> Result<UserDetail, AppError> {
         must_change_password: user.must_change_password,
         updated: format_time(user.updated_at),
         groups: groups.into_iter().map(group_ref).collect(),
-        all_groups: all_groups.into_iter().map(group_ref).collect(),
+        all_groups: all_groups.iter().map(|g| group_ref(g.summary())).collect(),
         assignable_roles: assignable,
         editable,
         is_self: actor.user_id() == Some(user.id),
@@ -211,7 +229,7 @@ pub async fn create_user(
         email,
         full_name,
         role: directory::Role::parse(&role)?,
-        status: if matches!(pending.as_deref(), Some("on" | "true")) {
+        status: if crate::ssr::ticked(pending.as_deref()) {
             Status::Pending
         } else {
             Status::Active
@@ -236,13 +254,7 @@ pub async fn update_user(
     display_name: String,
 ) -> Result<(), AppError> {
     let (_, actor) = crate::ssr::signed_in()?;
-    let update = directory::user_admin::UserUpdate {
-        email,
-        fallback_email,
-        first_name,
-        last_name,
-        display_name,
-    };
+    let update = details(email, fallback_email, first_name, last_name, display_name);
     let id = parse_user_id(&id)?;
     crate::ssr::directory()?
         .users()
