@@ -278,40 +278,19 @@ async fn profiles_can_be_edited_and_locked_and_avatars_are_reencoded() {
     let ada = owner(&app).await;
     cli_user(&app, "bob", "user");
     let b = signed_in(&app, "bob").await;
-    let form = [
-        ("email", "Bob@Example.org"),
-        ("fallback_email", ""),
-        ("first_name", "Bob"),
-        ("last_name", "Builder"),
-        ("display_name", ""),
-    ];
-    let (status, body) = call(&app, &b, "profile_update", &form).await;
+    let (status, body) = update_profile(&app, &b, "Bob@Example.org", "Bob", "Builder").await;
     assert_eq!(status, 200, "{body}");
     let (_, profile) = call(&app, &b, "profile", &[]).await;
     assert_eq!(
         (profile["email"].as_str(), profile["display_name"].as_str()),
         (Some("bob@example.org"), Some("Bob Builder"))
     );
-    let form = [
-        ("email", "ada@example.org"),
-        ("fallback_email", ""),
-        ("first_name", "Bob"),
-        ("last_name", ""),
-        ("display_name", ""),
-    ];
-    let (status, body) = call(&app, &b, "profile_update", &form).await;
+    let (status, body) = update_profile(&app, &b, "ada@example.org", "Bob", "").await;
     assert_eq!(status, 409, "taken email: {body}");
 
     let (status, _) = call(&app, &ada, "settings_update", &[("lock_profiles", "on")]).await;
     assert_eq!(status, 200);
-    let form = [
-        ("email", "bob@example.org"),
-        ("fallback_email", ""),
-        ("first_name", "Robert"),
-        ("last_name", ""),
-        ("display_name", ""),
-    ];
-    let (status, body) = call(&app, &b, "profile_update", &form).await;
+    let (status, body) = update_profile(&app, &b, "bob@example.org", "Robert", "").await;
     assert_eq!(status, 403, "{body}");
     let (_, profile) = call(&app, &b, "profile", &[]).await;
     assert_eq!(profile["first_name"], "Bob");
@@ -367,4 +346,22 @@ fn tiny_png() -> Vec<u8> {
 async fn create_group(app: &TestApp, c: &reqwest::Client, name: &str, gid: &str) -> (u16, Value) {
     let form = [("name", name), ("description", ""), ("gid_number", gid)];
     call(app, c, "group_create", &form).await
+}
+
+/// Saves one's own profile with no fallback email and a display name made from the names.
+async fn update_profile(
+    app: &TestApp,
+    c: &reqwest::Client,
+    email: &str,
+    first: &str,
+    last: &str,
+) -> (u16, Value) {
+    let form = [
+        ("email", email),
+        ("fallback_email", ""),
+        ("first_name", first),
+        ("last_name", last),
+        ("display_name", ""),
+    ];
+    call(app, c, "profile_update", &form).await
 }

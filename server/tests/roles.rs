@@ -14,7 +14,7 @@ async fn a_user_manager_cannot_change_roles_and_creates_only_users() {
     let admin = cli_user(&app, "alan", "admin");
     let uma = signed_in(&app, "uma").await;
 
-    let (status, body) = call(&app, &uma, "user_role", &[("id", &bob), ("role", "admin")]).await;
+    let (status, body) = set_role(&app, &uma, &bob, "admin").await;
     assert_eq!(
         (status, body["code"].as_str()),
         (403, Some("forbidden")),
@@ -154,13 +154,7 @@ async fn the_last_owner_cannot_be_demoted_and_admins_cannot_touch_owners() {
     let ada = owner(&app).await;
     let (_, me) = call(&app, &ada, "me", &[]).await;
     let ada_id = me["id"].as_str().unwrap().to_string();
-    let (status, body) = call(
-        &app,
-        &ada,
-        "user_role",
-        &[("id", &ada_id), ("role", "admin")],
-    )
-    .await;
+    let (status, body) = set_role(&app, &ada, &ada_id, "admin").await;
     assert_eq!(status, 409, "{body}");
     assert!(
         body["message"]
@@ -187,23 +181,11 @@ async fn the_last_owner_cannot_be_demoted_and_admins_cannot_touch_owners() {
     let olga = cli_user(&app, "olga", "owner");
     let (status, _) = call(&app, &ada, "user_suspend", &[("id", &olga)]).await;
     assert_eq!(status, 200);
-    let (status, _) = call(
-        &app,
-        &ada,
-        "user_role",
-        &[("id", &ada_id), ("role", "admin")],
-    )
-    .await;
+    let (status, _) = set_role(&app, &ada, &ada_id, "admin").await;
     assert_eq!(status, 409);
     let (status, _) = call(&app, &ada, "user_reactivate", &[("id", &olga)]).await;
     assert_eq!(status, 200);
-    let (status, body) = call(
-        &app,
-        &ada,
-        "user_role",
-        &[("id", &ada_id), ("role", "admin")],
-    )
-    .await;
+    let (status, body) = set_role(&app, &ada, &ada_id, "admin").await;
     assert_eq!(status, 200, "{body}");
 }
 
@@ -238,4 +220,14 @@ async fn an_administrators_group_gives_its_members_admin_rights() {
     assert_eq!(status, 200);
     let (status, _) = call(&app, &b, "users", &[]).await;
     assert_eq!(status, 403);
+}
+
+/// Asks for a user's role to change; returns (status, body).
+async fn set_role(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: &str,
+    role: &str,
+) -> (u16, serde_json::Value) {
+    call(app, c, "user_role", &[("id", id), ("role", role)]).await
 }
