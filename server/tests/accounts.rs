@@ -296,19 +296,7 @@ async fn profiles_can_be_edited_and_locked_and_avatars_are_reencoded() {
     assert_eq!(profile["first_name"], "Bob");
     assert_eq!(profile["locked"], true);
 
-    let png = tiny_png();
-    let part = reqwest::multipart::Part::bytes(png)
-        .file_name("me.png")
-        .mime_str("image/png")
-        .unwrap();
-    let res = b
-        .post(app.url("/api/profile/avatar"))
-        .header("origin", &app.base_url)
-        .multipart(reqwest::multipart::Form::new().part("avatar", part))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
+    assert_eq!(upload_avatar(&app, &b, tiny_png(), "me.png").await, 204);
     let id = profile["id"].as_str().unwrap();
     let res = ada
         .get(app.url(&format!("/avatars/{id}")))
@@ -323,15 +311,21 @@ async fn profiles_can_be_edited_and_locked_and_avatars_are_reencoded() {
         256,
         "resized to 256 px"
     );
-    let part = reqwest::multipart::Part::bytes(b"GIF89a-not-allowed".to_vec()).file_name("x.gif");
-    let res = b
-        .post(app.url("/api/profile/avatar"))
+    let gif = b"GIF89a-not-allowed".to_vec();
+    assert_eq!(upload_avatar(&app, &b, gif, "x.gif").await, 422);
+}
+
+/// Uploads an avatar the way the profile page's form does (a script asking for JSON).
+async fn upload_avatar(app: &TestApp, c: &reqwest::Client, bytes: Vec<u8>, name: &str) -> u16 {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    c.post(app.url("/api/profile/avatar"))
         .header("origin", &app.base_url)
         .multipart(reqwest::multipart::Form::new().part("avatar", part))
         .send()
         .await
-        .unwrap();
-    assert_eq!(res.status(), 422);
+        .unwrap()
+        .status()
+        .as_u16()
 }
 
 /// A valid 2×1 PNG, made by hand so the tests need no image library.
