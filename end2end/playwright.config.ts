@@ -2,6 +2,7 @@
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.GATEHOUSE_E2E_PORT ?? 3710);
+const smtpPort = Number(process.env.GATEHOUSE_E2E_SMTP_PORT ?? 3725);
 
 export default defineConfig({
   testDir: './tests',
@@ -29,7 +30,16 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [{
+    // Mail goes to a loopback SMTP sink that stores each message for the tests to read.
+    command: 'node smtp-sink.mjs',
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 20_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { SMTP_SINK_PORT: String(smtpPort), SMTP_SINK_DIR: '.mail' },
+  }, {
     // A fresh database for every run, in end2end/.tmp; started from the repo root so the
     // binary finds target/site the way `make run` does.
     command: 'rm -rf end2end/.tmp && exec ./target/release/gatehouse serve',
@@ -45,7 +55,8 @@ export default defineConfig({
       GATEHOUSE_DATA_DIR: 'end2end/.tmp/data',
       GATEHOUSE_LDAP_ADDR: '',
       GATEHOUSE_LDAPS_ADDR: '',
+      GATEHOUSE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}?tls=none`,
       RUST_LOG: 'warn',
     },
-  },
+  }],
 });

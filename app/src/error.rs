@@ -70,7 +70,8 @@ impl From<directory::Error> for AppError {
         let status = match &err {
             E::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
             E::Conflict(_) => http::StatusCode::CONFLICT,
-            E::NotFound(_) | E::SetupComplete => http::StatusCode::NOT_FOUND,
+            E::NotFound(_) | E::SetupComplete | E::Link(_) => http::StatusCode::NOT_FOUND,
+            E::RateLimited(_) => http::StatusCode::TOO_MANY_REQUESTS,
             E::Unauthenticated | E::InvalidCredentials => http::StatusCode::UNAUTHORIZED,
             E::AccountInactive(_) | E::Forbidden(_) | E::NotAllowed(_) => {
                 http::StatusCode::FORBIDDEN
@@ -79,9 +80,13 @@ impl From<directory::Error> for AppError {
         };
         // A plain form post (no JavaScript yet) is answered with a redirect carrying the
         // error, and a browser follows a redirect only with a 3xx status: leave it alone.
-        if !crate::ssr::is_html_form_post() {
-            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if !crate::ssr::is_html_form_post() {
                 response.set_status(status);
+            }
+            if let E::RateLimited(seconds) = &err {
+                response
+                    .insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*seconds));
             }
         }
         Self {

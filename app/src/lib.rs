@@ -19,12 +19,16 @@ use leptos_router::{SsrMode, path};
 use pages::activity::ActivityPage;
 use pages::group_detail::GroupDetailPage;
 use pages::groups::{GroupsPage, NewGroupPage};
+use pages::invite_accept::InviteAcceptPage;
+use pages::invites::InvitesPage;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
 use pages::overview::OverviewPage;
 use pages::password::ChangePasswordPage;
 use pages::placeholder::AppsPage;
 use pages::profile::ProfilePage;
+use pages::recovery::{ForgotPage, ResetPage, VerifyEmailPage};
+use pages::register::RegisterPage;
 use pages::settings::SettingsPage;
 use pages::setup::SetupPage;
 use pages::user_detail::UserDetailPage;
@@ -32,7 +36,13 @@ use pages::user_new::NewUserPage;
 use pages::users::UsersPage;
 
 /// Pages anyone may open without signing in; every other page needs a session.
-pub const PUBLIC_PAGES: &[&str] = &["/login", "/setup"];
+pub const PUBLIC_PAGES: &[&str] = &["/login", "/setup", "/register", "/forgot"];
+/// Pages under these prefixes carry a one-time link's token and need no session either.
+pub const PUBLIC_LINK_PREFIXES: &[&str] = &["/invite/", "/reset/", "/verify-email/"];
+
+pub fn is_public_page(path: &str) -> bool {
+    PUBLIC_PAGES.contains(&path) || PUBLIC_LINK_PREFIXES.iter().any(|p| path.starts_with(p))
+}
 
 /// Where someone signed in with a temporary password is held until they choose their own,
 /// and the server functions they may call meanwhile.
@@ -98,11 +108,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/password") view=ChangePasswordPage/>
+                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot") view=ForgotPage/>
+                <Route path=path!("/invite/:token") view=InviteAcceptPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify-email/:token") view=VerifyEmailPage/>
                 <ParentRoute path=path!("") view=Dashboard ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage/>
                     <Route path=path!("users") view=UsersPage/>
                     <Route path=path!("users/new") view=NewUserPage/>
                     <Route path=path!("users/:id") view=UserDetailPage/>
+                    <Route path=path!("invites") view=InvitesPage/>
                     <Route path=path!("groups") view=GroupsPage/>
                     <Route path=path!("groups/new") view=NewGroupPage/>
                     <Route path=path!("groups/:id") view=GroupDetailPage/>

@@ -18,6 +18,18 @@ pub fn directory() -> Result<Directory, AppError> {
         .ok_or_else(|| AppError::new("internal", "The directory is not available."))
 }
 
+/// How mail leaves this process, for the settings page (the web server provides it).
+#[derive(Clone, Debug, Default)]
+pub struct MailStatus {
+    /// `host:port (TLS mode, as user)`; `None` when no SMTP server is configured.
+    pub server: Option<String>,
+    pub from: String,
+}
+
+pub fn mail_status() -> MailStatus {
+    use_context::<MailStatus>().unwrap_or_default()
+}
+
 /// The visitor the middleware resolved for this request.
 pub fn visitor() -> Result<Visitor, AppError> {
     use_context::<http::request::Parts>()

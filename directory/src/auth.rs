@@ -5,8 +5,10 @@ use crate::audit::{self, Entry};
 use crate::entities::users;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
+use crate::password_policy;
 use crate::passwords;
 use crate::policy::{Actor, Role};
+use crate::rate_limit;
 use crate::secrets::SecretString;
 use crate::users::{Status, User};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -25,6 +27,12 @@ impl Auth<'_> {
     /// error after the same amount of hashing work.
     pub async fn login(&self, actor: &Actor, login: &str, password: &SecretString) -> Result<User> {
         let login = login.trim().to_lowercase();
+        if let Some(ip) = &actor.ip {
+            rate_limit::hit(self.dir, rate_limit::LOGIN_PER_IP, ip).await?;
+        }
+        if !login.is_empty() {
+            rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &login).await?;
+        }
         let row = if login.is_empty() || login.chars().count() > LOGIN_MAX {
             None
         } else {
@@ -49,6 +57,7 @@ impl Auth<'_> {
                 return Err(Error::InvalidCredentials);
             }
         };
+        let changed_at = row.password_changed_at.unwrap_or(row.created_at);
         let mut user = User::from_row(row)?;
         user.admin_by_group = self.admin_by_group(&user).await?;
         let signed_in = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
@@ -59,19 +68,26 @@ impl Auth<'_> {
             audit::record(self.dir.db(), &signed_in, now, entry).await?;
             return Err(Error::AccountInactive(inactive_message(user.status)));
         }
+        let policy = crate::settings::load(self.dir.db()).await?.password;
+        let too_old = password_policy::expired(&policy, changed_at, now);
         let txn = self.dir.db().begin().await?;
-        users::ActiveModel {
+        let mut update = users::ActiveModel {
             id: Set(user.id.0),
             last_login_at: Set(Some(now)),
             ..Default::default()
+        };
+        let mut entry = Entry::new("auth.login").target("user", user.id, user.username.as_str());
+        if too_old && !user.must_change_password {
+            // The gate then holds the session on the password page until it is changed.
+            update.must_change_password = Set(true);
+            entry = entry.detail("password_expired", true);
         }
-        .update(&txn)
-        .await?;
-        let entry = Entry::new("auth.login").target("user", user.id, user.username.as_str());
+        update.update(&txn).await?;
         audit::record(&txn, &signed_in, now, entry).await?;
         txn.commit().await?;
         Ok(User {
             last_login_at: Some(now),
+            must_change_password: user.must_change_password || too_old,
             ..user
         })
     }

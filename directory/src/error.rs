@@ -31,6 +31,12 @@ pub enum Error {
     /// The permission is there but this target is out of reach (an owner, oneself, …).
     #[error("{0}")]
     NotAllowed(String),
+    /// A one-time link that does not (or no longer) work.
+    #[error("{}", .0.message())]
+    Link(crate::tokens::LinkProblem),
+    /// Too many attempts; try again after this many seconds.
+    #[error("Too many attempts. Try again in {0} seconds.")]
+    RateLimited(u64),
     /// First-run setup was asked for after an owner exists.
     #[error("setup is already complete")]
     SetupComplete,
@@ -59,6 +65,8 @@ impl Error {
             Self::AccountInactive(_) => "account_inactive",
             Self::Forbidden(_) | Self::NotAllowed(_) => "forbidden",
             Self::SetupComplete => "setup_complete",
+            Self::Link(problem) => problem.code(),
+            Self::RateLimited(_) => "rate_limited",
             Self::Database(_) | Self::Internal(_) => "internal",
         }
     }

@@ -13,17 +13,26 @@ pub mod entities;
 pub mod error;
 pub mod groups;
 pub mod ids;
+pub mod invites;
+pub mod mail;
 pub mod migrations;
+pub mod outbox;
+pub mod password_policy;
 pub mod passwords;
 pub mod policy;
 mod posix_ids;
 pub mod profile;
+pub mod rate_limit;
+pub mod recovery;
+pub mod registration;
 pub mod rules;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
 pub mod setup;
+pub mod tokens;
 pub mod user_admin;
+mod user_tokens;
 pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -34,9 +43,10 @@ pub use secrets::{SecretKey, SecretString};
 pub use users::{Status, User};
 
 use sea_orm::DatabaseConnection;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 use time::OffsetDateTime;
+use tokio::sync::Notify;
 
 /// How to open the directory.
 pub struct Options {
@@ -44,6 +54,8 @@ pub struct Options {
     pub database_url: String,
     pub secret_key: SecretKey,
     pub clock: Arc<dyn Clock>,
+    /// The public URL every emailed link starts with (`GATEHOUSE_BASE_URL`).
+    pub base_url: String,
 }
 
 /// The handle every transport shares: database, clock and secrets. Cheap to clone; the
@@ -59,6 +71,9 @@ struct Inner {
     decoy_hash: String,
     /// Set once an owner exists. Setup can never be undone, so every process may cache a `true`.
     setup_complete: AtomicBool,
+    base_url: RwLock<String>,
+    /// Woken after a mail is queued, so this process's sender need not wait for its poll.
+    mail_waiting: Arc<Notify>,
 }
 
 impl Directory {
@@ -74,6 +89,8 @@ impl Directory {
             secret_key: options.secret_key,
             decoy_hash,
             setup_complete: AtomicBool::new(false),
+            base_url: RwLock::new(options.base_url.trim_end_matches('/').to_string()),
+            mail_waiting: Arc::new(Notify::new()),
         })))
     }
 
@@ -97,6 +114,34 @@ impl Directory {
 
     pub fn secret_key(&self) -> &SecretKey {
         &self.0.secret_key
+    }
+
+    /// The public URL links in mails start with, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.0
+            .base_url
+            .read()
+            .map(|url| url.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// Sets the public URL once the listening port is known (when it was not configured).
+    pub fn set_base_url(&self, url: &str) {
+        let mut guard = self
+            .0
+            .base_url
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *guard = url.trim_end_matches('/').to_string();
+    }
+
+    /// What the mail sender waits on between polls.
+    pub fn mail_waiting(&self) -> Arc<Notify> {
+        self.0.mail_waiting.clone()
+    }
+
+    pub(crate) fn wake_mailer(&self) {
+        self.0.mail_waiting.notify_one();
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -141,6 +186,22 @@ impl Directory {
 
     pub fn avatars(&self) -> avatars::Avatars<'_> {
         avatars::Avatars { dir: self }
+    }
+
+    pub fn outbox(&self) -> outbox::Outbox<'_> {
+        outbox::Outbox { dir: self }
+    }
+
+    pub fn invites(&self) -> invites::Invites<'_> {
+        invites::Invites { dir: self }
+    }
+
+    pub fn recovery(&self) -> recovery::Recovery<'_> {
+        recovery::Recovery { dir: self }
+    }
+
+    pub fn registration(&self) -> registration::Registration<'_> {
+        registration::Registration { dir: self }
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {

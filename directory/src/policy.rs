@@ -192,6 +192,15 @@ impl Actor {
         }
     }
 
+    /// Who this is, in words for mails and messages.
+    pub fn name(&self) -> String {
+        match &self.principal {
+            Principal::Anonymous => "Someone".to_string(),
+            Principal::System => "An administrator".to_string(),
+            Principal::User { username, .. } => username.to_string(),
+        }
+    }
+
     pub fn user_id(&self) -> Option<UserId> {
         match &self.principal {
             Principal::User { id, .. } => Some(*id),

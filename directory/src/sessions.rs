@@ -6,7 +6,6 @@ use crate::error::Result;
 use crate::ids::UserId;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 /// Keys of the session data the directory reads into its own columns.
@@ -28,8 +27,7 @@ pub struct SessionRecord {
 
 /// Hex SHA-256 of a session id as it appears in the cookie.
 pub fn hash_id(id: &str) -> String {
-    let digest = Sha256::digest(id.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::tokens::digest(id)
 }
 
 /// The session records service, used by the web server's session store.

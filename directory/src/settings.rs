@@ -1,21 +1,180 @@
-//! Instance-wide settings an admin changes in the UI, stored as JSON values by key.
+//! Instance-wide settings an admin changes in the UI, stored as JSON values by key. Every
+//! read goes to the database, so a change reaches every process at once.
 
 use crate::Directory;
 use crate::audit::{self, Entry};
 use crate::entities::settings;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::policy::{self, Actor, Permission};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
 
-/// Users may not change their own names and email (admins still can).
 const LOCK_PROFILES: &str = "profiles.locked";
+const REGISTRATION: &str = "registration.mode";
+const INVITE_EXPIRY: &str = "invites.expiry_hours";
+const VERIFY_EMAIL: &str = "email.verify_changes";
+const MIN_LENGTH: &str = "password.min_length";
+const HISTORY: &str = "password.history";
+const MAX_AGE: &str = "password.max_age_days";
 
-/// The settings as the settings page shows them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// Who may create their own account.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Registration {
+    #[default]
+    Off,
+    Open,
+    /// Accounts wait as `pending` until an administrator approves them.
+    Approval,
+}
+
+impl Registration {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Open => "open",
+            Self::Approval => "approval",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Self> {
+        [Self::Off, Self::Open, Self::Approval]
+            .into_iter()
+            .find(|mode| mode.name() == name)
+            .ok_or_else(|| Error::invalid("registration", "Choose off, open or approval."))
+    }
+}
+
+/// What a new password must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PasswordPolicy {
+    pub min_length: u32,
+    /// How many of the user's previous passwords may not be used again (0: any).
+    pub history: u32,
+    /// Days after which a password must be changed at the next sign-in (0: never).
+    pub max_age_days: u32,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self {
+            min_length: 10,
+            history: 5,
+            max_age_days: 0,
+        }
+    }
+}
+
+/// All settings, as the settings page shows and edits them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SettingsView {
+    /// Users may not change their own names and email (admins still can).
     pub lock_profiles: bool,
+    pub registration: Registration,
+    pub invite_expiry_hours: u32,
+    /// A new email address takes effect only once its confirmation link is opened.
+    pub verify_email_changes: bool,
+    pub password: PasswordPolicy,
+}
+
+impl Default for SettingsView {
+    fn default() -> Self {
+        Self {
+            lock_profiles: false,
+            registration: Registration::Off,
+            invite_expiry_hours: 72,
+            verify_email_changes: true,
+            password: PasswordPolicy::default(),
+        }
+    }
+}
+
+/// The bounds an admin may set, named in the error when a value is outside them.
+const INVITE_EXPIRY_RANGE: (u32, u32) = (1, 24 * 30);
+const MIN_LENGTH_RANGE: (u32, u32) = (8, 128);
+const HISTORY_RANGE: (u32, u32) = (0, 24);
+const MAX_AGE_RANGE: (u32, u32) = (0, 3650);
+
+impl SettingsView {
+    fn validate(&self) -> Result<()> {
+        let check = |field: &'static str, label: &str, value: u32, (low, high): (u32, u32)| {
+            if (low..=high).contains(&value) {
+                Ok(())
+            } else {
+                Err(Error::invalid(
+                    field,
+                    format!("{label} must be from {low} to {high}."),
+                ))
+            }
+        };
+        check(
+            "invite_expiry_hours",
+            "Invite lifetime",
+            self.invite_expiry_hours,
+            INVITE_EXPIRY_RANGE,
+        )?;
+        check(
+            "min_length",
+            "Minimum length",
+            self.password.min_length,
+            MIN_LENGTH_RANGE,
+        )?;
+        check(
+            "history",
+            "Remembered passwords",
+            self.password.history,
+            HISTORY_RANGE,
+        )?;
+        check(
+            "max_age_days",
+            "Maximum age",
+            self.password.max_age_days,
+            MAX_AGE_RANGE,
+        )
+    }
+
+    fn entries(&self) -> [(&'static str, Value); 7] {
+        [
+            (LOCK_PROFILES, json!(self.lock_profiles)),
+            (REGISTRATION, json!(self.registration.name())),
+            (INVITE_EXPIRY, json!(self.invite_expiry_hours)),
+            (VERIFY_EMAIL, json!(self.verify_email_changes)),
+            (MIN_LENGTH, json!(self.password.min_length)),
+            (HISTORY, json!(self.password.history)),
+            (MAX_AGE, json!(self.password.max_age_days)),
+        ]
+    }
+
+    fn from_stored(stored: &HashMap<String, Value>) -> Self {
+        let defaults = Self::default();
+        let flag =
+            |key: &str, default: bool| stored.get(key).and_then(Value::as_bool).unwrap_or(default);
+        let number = |key: &str, default: u32| {
+            stored
+                .get(key)
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(default)
+        };
+        Self {
+            lock_profiles: flag(LOCK_PROFILES, defaults.lock_profiles),
+            registration: stored
+                .get(REGISTRATION)
+                .and_then(Value::as_str)
+                .and_then(|name| Registration::parse(name).ok())
+                .unwrap_or_default(),
+            invite_expiry_hours: number(INVITE_EXPIRY, defaults.invite_expiry_hours),
+            verify_email_changes: flag(VERIFY_EMAIL, defaults.verify_email_changes),
+            password: PasswordPolicy {
+                min_length: number(MIN_LENGTH, defaults.password.min_length),
+                history: number(HISTORY, defaults.password.history),
+                max_age_days: number(MAX_AGE, defaults.password.max_age_days),
+            },
+        }
+    }
 }
 
 /// The settings service.
@@ -26,44 +185,60 @@ pub struct Settings<'a> {
 impl Settings<'_> {
     pub async fn get(&self, actor: &Actor) -> Result<SettingsView> {
         policy::require(actor, Permission::SettingsRead)?;
-        Ok(SettingsView {
-            lock_profiles: self.lock_profiles().await?,
-        })
+        self.current().await
     }
 
-    /// Read on every profile change; settings are rows, so every process sees a change at once.
+    /// The settings without a permission check, for the services that obey them.
+    pub async fn current(&self) -> Result<SettingsView> {
+        load(self.dir.db()).await
+    }
+
     pub async fn lock_profiles(&self) -> Result<bool> {
-        read_bool(self.dir.db(), LOCK_PROFILES).await
+        Ok(self.current().await?.lock_profiles)
     }
 
-    pub async fn set_lock_profiles(&self, actor: &Actor, locked: bool) -> Result<SettingsView> {
+    pub async fn registration(&self) -> Result<Registration> {
+        Ok(self.current().await?.registration)
+    }
+
+    /// Saves every setting; the audit row names those that changed, with their new values.
+    pub async fn update(&self, actor: &Actor, new: SettingsView) -> Result<SettingsView> {
         policy::require(actor, Permission::SettingsWrite)?;
+        new.validate()?;
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
-        write(&txn, LOCK_PROFILES, serde_json::Value::Bool(locked), now).await?;
-        let entry = Entry::new("settings.update")
-            .target("setting", LOCK_PROFILES, LOCK_PROFILES)
-            .detail("value", locked);
+        let old = load(&txn).await?;
+        let mut entry = Entry::new("settings.update");
+        for ((key, value), (_, before)) in new.entries().into_iter().zip(old.entries()) {
+            if value != before {
+                write(&txn, key, &value, now).await?;
+                entry = entry.detail(key, value);
+            }
+        }
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
         self.get(actor).await
     }
 }
 
-async fn read_bool(conn: &impl ConnectionTrait, key: &str) -> Result<bool> {
-    let row = settings::Entity::find_by_id(key.to_string())
-        .one(conn)
-        .await?;
-    Ok(row
-        .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.value).ok())
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false))
+pub(crate) async fn load(conn: &impl ConnectionTrait) -> Result<SettingsView> {
+    let stored: HashMap<String, Value> = settings::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            serde_json::from_str::<Value>(&row.value)
+                .ok()
+                .map(|v| (row.key, v))
+        })
+        .collect();
+    Ok(SettingsView::from_stored(&stored))
 }
 
 async fn write(
     conn: &impl ConnectionTrait,
     key: &str,
-    value: serde_json::Value,
+    value: &Value,
     now: time::OffsetDateTime,
 ) -> Result<()> {
     settings::Entity::insert(settings::ActiveModel {
@@ -79,4 +254,36 @@ async fn write(
     .exec(conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_or_broken_values_fall_back_to_defaults() {
+        let mut stored = HashMap::new();
+        stored.insert(REGISTRATION.to_string(), json!("approval"));
+        stored.insert(MIN_LENGTH.to_string(), json!("twelve"));
+        stored.insert(HISTORY.to_string(), json!(3));
+        let view = SettingsView::from_stored(&stored);
+        assert_eq!(view.registration, Registration::Approval);
+        assert_eq!(view.password.min_length, 10);
+        assert_eq!(view.password.history, 3);
+        assert!(view.verify_email_changes);
+        assert_eq!(view.invite_expiry_hours, 72);
+    }
+
+    #[test]
+    fn out_of_range_values_name_their_field() {
+        let mut view = SettingsView::default();
+        view.password.min_length = 4;
+        match view.validate() {
+            Err(Error::Invalid { field, message }) => {
+                assert_eq!(field, Some("min_length"));
+                assert!(message.contains("8 to 128"), "{message}");
+            }
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
 }

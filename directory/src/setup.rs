@@ -59,7 +59,10 @@ impl Setup<'_> {
             password: Some(input.password),
             must_change_password: false,
         }
-        .validate()
+        .validate(
+            self.dir.db(),
+            &crate::settings::load(self.dir.db()).await?.password,
+        )
         .await?;
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;

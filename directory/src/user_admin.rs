@@ -173,11 +173,21 @@ impl Users<'_> {
         for group in groups {
             groups::add_membership(&txn, *group, id, now).await?;
         }
+        let base_url = self.dir.base_url();
+        let mail = crate::mail::approved(
+            &user.email,
+            user.id,
+            user.username.as_str(),
+            &format!("{base_url}/login"),
+            &base_url,
+        );
+        crate::outbox::enqueue(&txn, mail, now).await?;
         let entry = Entry::new("user.approve")
             .target("user", id, user.username.as_str())
             .detail("groups", names);
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
+        self.dir.wake_mailer();
         self.target(id).await
     }
 

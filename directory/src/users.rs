@@ -6,10 +6,12 @@ use crate::entities::{group_members, users};
 use crate::error::{Error, Result};
 use crate::groups;
 use crate::ids::{Email, GroupId, UserId, Username};
+use crate::password_policy::{self, Candidate};
 use crate::passwords;
 use crate::policy::{self, Actor, Permission, Principal, Role};
 use crate::rules;
 use crate::secrets::SecretString;
+use crate::settings::PasswordPolicy;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -152,7 +154,11 @@ pub(crate) struct ValidUser {
 impl NewUser {
     /// Checks every field (all problems of the first failing field are reported) and hashes the
     /// password, which is the slow part, before any transaction opens.
-    pub(crate) async fn validate(self) -> Result<ValidUser> {
+    pub(crate) async fn validate(
+        self,
+        conn: &impl ConnectionTrait,
+        policy: &PasswordPolicy,
+    ) -> Result<ValidUser> {
         let username = Username::parse(&self.username)?;
         let email = Email::parse(&self.email)?;
         let display_name = rules::normalize_full_name(&self.full_name)
@@ -160,8 +166,18 @@ impl NewUser {
         let (first_name, last_name) = split_full_name(&display_name);
         let password_hash = match &self.password {
             Some(password) => {
-                rules::check_new_password(password.expose())
-                    .map_err(|message| Error::invalid("password", message))?;
+                let candidate = Candidate {
+                    password,
+                    field: "password",
+                    context: vec![
+                        username.to_string(),
+                        email.to_string(),
+                        first_name.clone(),
+                        last_name.clone(),
+                    ],
+                    user: None,
+                };
+                password_policy::check(conn, policy, candidate).await?;
                 Some(passwords::hash(password).await?)
             }
             None => None,
@@ -199,6 +215,7 @@ pub(crate) async fn insert(
     now: OffsetDateTime,
 ) -> Result<User> {
     let uid_number = crate::posix_ids::next_uid(conn).await?;
+    let first_hash = user.password_hash.clone();
     let row = users::ActiveModel {
         id: Set(UserId::new().0),
         username: Set(user.username.to_string()),
@@ -215,6 +232,7 @@ pub(crate) async fn insert(
         created_at: Set(now),
         updated_at: Set(now),
         last_login_at: Set(None),
+        password_changed_at: Set(first_hash.as_ref().map(|_| now)),
     };
     let username = user.username.clone();
     let email = user.email.clone();
@@ -222,28 +240,56 @@ pub(crate) async fn insert(
         Ok(row) => User::from_row(row)?,
         Err(err) => return Err(taken(conn, err, &username, &email).await),
     };
+    if let Some(hash) = first_hash {
+        password_policy::record(conn, user.id, &hash, now).await?;
+    }
     let everyone = groups::builtin_id(conn, groups::EVERYONE).await?;
     groups::add_membership(conn, everyone, user.id, now).await?;
     Ok(user)
 }
 
-/// Stores a new password hash and clears any "must change password" mark.
+/// Stores a new password hash, remembers it against reuse, and clears any "must change
+/// password" mark.
 pub(crate) async fn write_password(
     conn: &impl ConnectionTrait,
     id: UserId,
     hash: String,
     now: OffsetDateTime,
 ) -> Result<()> {
+    password_policy::record(conn, id, &hash, now).await?;
     users::ActiveModel {
         id: Set(id.0),
         password_hash: Set(Some(hash)),
         must_change_password: Set(false),
+        password_changed_at: Set(Some(now)),
         updated_at: Set(now),
         ..Default::default()
     }
     .update(conn)
     .await?;
     Ok(())
+}
+
+/// Checks a new password for an existing user against the current policy.
+pub(crate) async fn check_password_for(
+    conn: &impl ConnectionTrait,
+    user: &User,
+    password: &SecretString,
+    field: &'static str,
+) -> Result<()> {
+    let policy = crate::settings::load(conn).await?.password;
+    let candidate = Candidate {
+        password,
+        field,
+        context: vec![
+            user.username.to_string(),
+            user.email.to_string(),
+            user.first_name.clone(),
+            user.last_name.clone(),
+        ],
+        user: Some(user.id),
+    };
+    password_policy::check(conn, &policy, candidate).await
 }
 
 /// Checks that `actor` may change `target` at all, before the permission-specific checks:
@@ -423,7 +469,8 @@ impl Users<'_> {
         if new.role == Role::Owner && !is_owner_or_system(actor) {
             return Err(Error::Forbidden(Permission::UsersSetRole));
         }
-        let user = new.validate().await?;
+        let policy = crate::settings::load(self.dir.db()).await?.password;
+        let user = new.validate(self.dir.db(), &policy).await?;
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
         let user = insert(&txn, user, now).await?;
@@ -499,8 +546,7 @@ impl Users<'_> {
             policy::require(actor, Permission::UsersUpdate)?;
             guard_target(self.dir.db(), actor, &user).await?;
         }
-        rules::check_new_password(password.expose())
-            .map_err(|message| Error::invalid("password", message))?;
+        check_password_for(self.dir.db(), &user, password, "password").await?;
         let hash = passwords::hash(password).await?;
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
@@ -526,6 +572,14 @@ impl Users<'_> {
             .await?
             .map(User::from_row)
             .transpose()
+    }
+
+    /// Accounts waiting for approval (for the navigation badge).
+    pub async fn pending_count(&self) -> Result<u64> {
+        Ok(users::Entity::find()
+            .filter(users::Column::Status.eq(Status::Pending.name()))
+            .count(self.dir.db())
+            .await?)
     }
 
     pub async fn count(&self) -> Result<u64> {

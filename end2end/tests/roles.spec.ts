@@ -1,45 +1,12 @@
 // Role restrictions as a person meets them: a viewer sees only disabled write controls and is
 // refused when writing anyway; a user manager creates users whose role is fixed to `user`.
 import { expect, test, type Page } from '@playwright/test';
+import { hydrated, signIn, signInAsOwner, signOut } from './session';
 
-const owner = { username: 'ada', email: 'ada@example.org', fullName: 'Ada Lovelace', password: 'Analytical-Engine-1843' };
 const temporary = 'Temporary-Pass-2026';
 const chosen = 'Quiet-Harbour-Lantern-26';
 
 test.describe.configure({ mode: 'serial' });
-
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
-}
-
-/** Signs in as the owner, creating them first when this server is new. */
-async function signInAsOwner(page: Page) {
-  await page.goto('/');
-  if (page.url().endsWith('/setup')) {
-    await hydrated(page);
-    await page.getByLabel('Username').fill(owner.username);
-    await page.getByLabel('Full name').fill(owner.fullName);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password', { exact: true }).fill(owner.password);
-    await page.getByLabel('Confirm password').fill(owner.password);
-    await page.getByRole('button', { name: 'Create owner account' }).click();
-  } else if (page.url().includes('/login')) {
-    await signIn(page, owner.username, owner.password);
-  }
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-}
-
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Username or email').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-async function signOut(page: Page) {
-  await page.context().clearCookies();
-}
 
 /** Creates a user from the "New user" page; returns the new user's page URL. */
 async function createUser(page: Page, username: string, role: string | null): Promise<string> {

@@ -114,6 +114,7 @@ async fn seed(url: &str) -> BenchResult {
         database_url: url.to_string(),
         secret_key: SecretKey::generate(),
         clock: Arc::new(SystemClock),
+        base_url: "http://127.0.0.1:3000".to_string(),
     })
     .await?;
     dir.migrate().await?;

@@ -95,6 +95,7 @@ pub async fn open_directory(config: &Config) -> Result<Directory, Failure> {
         database_url: config.database_url.clone(),
         secret_key,
         clock: Arc::new(SystemClock),
+        base_url: config.base_url.clone(),
     };
     let dir = Directory::open(options).await.map_err(|e| {
         Failure::from(format!(

@@ -5,5 +5,6 @@
 pub mod cli;
 pub mod config;
 pub mod keys;
+pub mod mailer;
 pub mod session_store;
 pub mod web;

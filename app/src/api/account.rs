@@ -1,4 +1,4 @@
-//! Server functions for one's own account (profile, password) and the instance settings.
+//! Server functions for one's own account: profile, email, password and avatar.
 
 use super::users::GroupRef;
 use crate::error::AppError;
@@ -21,13 +21,8 @@ pub struct ProfileData {
     /// Profiles are locked and this person may not edit users: the form is read-only.
     pub locked: bool,
     pub created: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingsData {
-    pub lock_profiles: bool,
-    /// The viewer may change settings; otherwise the page is read-only.
-    pub writable: bool,
+    /// A new address waiting for its confirmation link to be opened.
+    pub pending_email: Option<String>,
 }
 
 #[server(endpoint = "profile")]
@@ -56,6 +51,7 @@ pub async fn profile() -> Result<ProfileData, AppError> {
         has_avatar,
         locked,
         created: crate::ssr::format_time(user.created_at),
+        pending_email: dir.profile().pending_email(&actor).await?,
     })
 }
 
@@ -109,27 +105,5 @@ pub async fn remove_avatar() -> Result<(), AppError> {
         .remove_avatar(&actor)
         .await?;
     crate::ssr::back_to("/profile");
-    Ok(())
-}
-
-#[server(endpoint = "settings")]
-pub async fn get_settings() -> Result<SettingsData, AppError> {
-    let (_, actor) = crate::ssr::signed_in()?;
-    let settings = crate::ssr::directory()?.settings().get(&actor).await?;
-    Ok(SettingsData {
-        lock_profiles: settings.lock_profiles,
-        writable: actor.can(directory::Permission::SettingsWrite),
-    })
-}
-
-#[server(endpoint = "settings_update")]
-pub async fn update_settings(lock_profiles: Option<String>) -> Result<(), AppError> {
-    let (_, actor) = crate::ssr::signed_in()?;
-    let locked = crate::ssr::ticked(lock_profiles.as_deref());
-    crate::ssr::directory()?
-        .settings()
-        .set_lock_profiles(&actor, locked)
-        .await?;
-    crate::ssr::back_to("/settings");
     Ok(())
 }

@@ -2,6 +2,9 @@
 
 pub mod account;
 pub mod groups;
+pub mod invites;
+pub mod recovery;
+pub mod settings;
 pub mod users;
 
 use crate::error::AppError;
@@ -20,6 +23,9 @@ pub struct Me {
     pub permissions: Vec<String>,
     /// Signed in with a temporary password: every page leads to the password change.
     pub must_change_password: bool,
+    /// Accounts waiting for approval, for the badge in the navigation (0 unless the viewer
+    /// may approve).
+    pub pending_approvals: u64,
 }
 
 impl Me {
@@ -108,7 +114,7 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
 /// Starts a fresh session for `user`: a new id (so a planted cookie is worthless) holding
 /// who signed in and from where.
 #[cfg(feature = "ssr")]
-async fn start_session(
+pub(crate) async fn start_session(
     user: &directory::User,
     visitor: &crate::ssr::Visitor,
 ) -> Result<(), AppError> {
@@ -151,7 +157,13 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     let visitor = crate::ssr::visitor()?;
+    let pending_approvals = if visitor.actor.can(directory::Permission::UsersSuspend) {
+        crate::ssr::directory()?.users().pending_count().await?
+    } else {
+        0
+    };
     Ok(visitor.user.map(|user| Me {
+        pending_approvals,
         id: user.id.to_string(),
         must_change_password: user.must_change_password,
         permissions: user

@@ -11,6 +11,7 @@ pub type MeResource = Resource<Result<Option<Me>, crate::error::AppError>>;
 const NAV: &[(&str, &str)] = &[
     ("/", "Overview"),
     ("/users", "Users"),
+    ("/invites", "Invites"),
     ("/groups", "Groups"),
     ("/apps", "Apps"),
     ("/activity", "Activity"),
@@ -89,7 +90,10 @@ fn NavLinks() -> impl IntoView {
                         attr:class="block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-slate-300 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300"
                         attr:aria-current=move || current().then_some("page")
                     >
-                        {*label}
+                        <span class="flex items-center justify-between gap-2">
+                            {*label}
+                            {(href == "/users").then(|| view! { <PendingBadge/> })}
+                        </span>
                     </A>
                 </li>
             }
@@ -105,6 +109,26 @@ fn NavLinks() -> impl IntoView {
                 </A>
             </li>
         </ul>
+    }
+}
+
+/// How many accounts wait for approval, next to "Users" (only for those who approve).
+#[component]
+fn PendingBadge() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let waiting = me.await.ok().flatten().map_or(0, |m| m.pending_approvals);
+                (waiting > 0).then(|| view! {
+                    <span class="rounded-full bg-amber-500 px-2 py-0.5 text-xs font-semibold text-white"
+                        title=format!("{waiting} waiting for approval")>
+                        {waiting}
+                        <span class="sr-only">" waiting for approval"</span>
+                    </span>
+                })
+            })}
+        </Suspense>
     }
 }
 

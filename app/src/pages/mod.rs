@@ -3,16 +3,21 @@
 pub mod activity;
 pub mod group_detail;
 pub mod groups;
+pub mod invite_accept;
+pub mod invites;
 pub mod login;
 pub mod not_found;
 pub mod overview;
 pub mod password;
 pub mod placeholder;
 pub mod profile;
+pub mod recovery;
+pub mod register;
 pub mod settings;
 pub mod setup;
 pub mod user_detail;
 pub mod user_new;
+pub mod user_reset;
 pub mod users;
 
 use leptos::prelude::*;

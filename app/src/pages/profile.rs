@@ -61,6 +61,12 @@ fn DetailsForm(p: ProfileData, update: ServerAction<UpdateProfile>) -> impl Into
                 </div>
                 <Field name="display_name" label="Display name" autocomplete="nickname" initial=p.display_name disabled=off error/>
                 <Field name="email" label="Email" kind="email" autocomplete="email" initial=p.email required=true disabled=off error/>
+                {p.pending_email.clone().map(|pending| view! {
+                    <p role="status" class="-mt-4 mb-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+                        "Waiting for confirmation: " <strong class="break-all">{pending}</strong>
+                        ". Open the link we mailed there; until then your address stays as it is."
+                    </p>
+                })}
                 <Field name="fallback_email" label="Fallback email (optional)" kind="email" initial=p.fallback_email disabled=off error/>
                 <div class="flex items-center gap-3">
                     <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=off>"Save details"</button>

@@ -30,8 +30,49 @@ fn SetupForm() -> impl IntoView {
     let error = action_error(action);
     let form_error = Signal::derive(move || error.get().filter(|e| e.field.is_none()));
     let (username, set_username) = signal(String::new());
+    let username_hint = username_hint(username);
+    view! {
+        <AuthCard title="Welcome to Gatehouse" subtitle="Create the owner account. The owner can do everything, including managing other admins.">
+            <ActionForm action=action attr:class="space-y-4" attr:aria-label="Create owner account">
+                <FormAlert error=form_error/>
+                <Field name="username" label="Username" autocomplete="username" required=true error=error
+                    hint=username_hint on_input=Callback::new(move |v| set_username.set(v))/>
+                <Field name="full_name" label="Full name" autocomplete="name" error=error/>
+                <Field name="email" label="Email" kind="email" autocomplete="email" required=true error=error/>
+                <NewPasswordFields error/>
+                <button type="submit" class=BUTTON_CLASS disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Creating account…" } else { "Create owner account" }}
+                </button>
+            </ActionForm>
+        </AuthCard>
+    }
+}
+
+/// A new password with live strength feedback, and its confirmation (`password`,
+/// `password_confirm`). The server's check (zxcvbn, reuse) has the last word.
+#[component]
+pub fn NewPasswordFields(
+    #[prop(into)] error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
     let (password, set_password) = signal(String::new());
-    let username_hint = Signal::derive(move || {
+    let strength = Memo::new(move |_| rules::password_strength(&password.get()));
+    view! {
+        <div>
+            <Field name="password" label="Password" kind="password" autocomplete="new-password" required=true
+                error=error on_input=Callback::new(move |v| set_password.set(v))
+                hint=Signal::derive(move || {
+                    let s = strength.get();
+                    (!password.get().is_empty()).then(|| format!("{}. {}", s.label, s.hint).trim_end_matches(". ").to_string())
+                })/>
+            <StrengthMeter score=Signal::derive(move || strength.get().score) visible=Signal::derive(move || !password.get().is_empty())/>
+        </div>
+        <Field name="password_confirm" label="Confirm password" kind="password" autocomplete="new-password" required=true error=error/>
+    }
+}
+
+/// Live username feedback from the shared rules: what is wrong, or how it will be stored.
+pub fn username_hint(username: ReadSignal<String>) -> Signal<Option<String>> {
+    Signal::derive(move || {
         let name = username.get();
         if name.is_empty() {
             return Some(format!(
@@ -47,32 +88,7 @@ fn SetupForm() -> impl IntoView {
             Ok(_) => None,
             Err(problem) => Some(problem.message()),
         }
-    });
-    let strength = Memo::new(move |_| rules::password_strength(&password.get()));
-    view! {
-        <AuthCard title="Welcome to Gatehouse" subtitle="Create the owner account. The owner can do everything, including managing other admins.">
-            <ActionForm action=action attr:class="space-y-4" attr:aria-label="Create owner account">
-                <FormAlert error=form_error/>
-                <Field name="username" label="Username" autocomplete="username" required=true error=error
-                    hint=username_hint on_input=Callback::new(move |v| set_username.set(v))/>
-                <Field name="full_name" label="Full name" autocomplete="name" error=error/>
-                <Field name="email" label="Email" kind="email" autocomplete="email" required=true error=error/>
-                <div>
-                    <Field name="password" label="Password" kind="password" autocomplete="new-password" required=true
-                        error=error on_input=Callback::new(move |v| set_password.set(v))
-                        hint=Signal::derive(move || {
-                            let s = strength.get();
-                            (!password.get().is_empty()).then(|| format!("{}. {}", s.label, s.hint).trim_end_matches(". ").to_string())
-                        })/>
-                    <StrengthMeter score=Signal::derive(move || strength.get().score) visible=Signal::derive(move || !password.get().is_empty())/>
-                </div>
-                <Field name="password_confirm" label="Confirm password" kind="password" autocomplete="new-password" required=true error=error/>
-                <button type="submit" class=BUTTON_CLASS disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Creating account…" } else { "Create owner account" }}
-                </button>
-            </ActionForm>
-        </AuthCard>
-    }
+    })
 }
 
 /// Four bars that fill and change colour with the password's strength score.

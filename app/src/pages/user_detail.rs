@@ -139,6 +139,9 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
             </div>
             <div class="min-w-0 space-y-6">
                 <RoleForm detail=detail.clone() can actions/>
+                {(can.edit && detail.user.status == "active").then(|| view! {
+                    <crate::pages::user_reset::ResetLinkSection id=detail.user.id.clone() username=detail.user.username.clone()/>
+                })}
                 <Facts detail/>
             </div>
         </div>

@@ -109,7 +109,7 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         if path == "/login" && signed_in {
             return Redirect::to("/").into_response();
         }
-        if !signed_in && !app::PUBLIC_PAGES.contains(&path.as_str()) {
+        if !signed_in && !app::is_public_page(&path) {
             let wanted = req
                 .uri()
                 .path_and_query()

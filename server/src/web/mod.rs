@@ -6,6 +6,7 @@ mod headers;
 mod health;
 
 use crate::config::Config;
+use crate::mailer::SmtpTarget;
 use crate::session_store::DbSessionStore;
 use app::{App, shell};
 use axum::Router;
@@ -48,8 +49,10 @@ impl FromRef<AppState> for LeptosOptions {
 /// Builds the whole application: pages, server functions, health checks and middleware.
 pub fn router(state: AppState) -> Router {
     let dir = state.dir.clone();
+    let mail = mail_status(&state.config);
     let context = move || {
         provide_context(dir.clone());
+        provide_context(mail.clone());
         leptos::nonce::provide_nonce();
     };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.dir.clone()))
@@ -119,7 +122,9 @@ pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
             "no built site found: pages will render without styles or scripts (run `make build`)"
         );
     }
-    let sweeper = tokio::spawn(sweep_sessions(DbSessionStore::new(dir.clone())));
+    dir.set_base_url(&config.base_url);
+    let sweeper = tokio::spawn(sweep(dir.clone()));
+    let sender = start_mailer(&config, &dir)?;
     let app = router(AppState {
         dir: dir.clone(),
         leptos,
@@ -134,19 +139,64 @@ pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
     .await
     .map_err(|e| format!("server error: {e}"));
     sweeper.abort();
+    if let Some(sender) = sender {
+        sender.abort();
+    }
     tracing::info!("stopped");
     result
 }
 
-/// Deletes expired session records now and then; every process may do it, it is idempotent.
-async fn sweep_sessions(store: DbSessionStore) {
+/// Deletes expired session records and idle rate-limit buckets now and then; every process
+/// may do it, it is idempotent.
+async fn sweep(dir: Directory) {
+    let store = DbSessionStore::new(dir.clone());
     let mut interval = tokio::time::interval(SESSION_SWEEP);
     loop {
         interval.tick().await;
         if let Err(err) = store.delete_expired().await {
             tracing::warn!(error = %err, "deleting expired sessions failed");
         }
+        if let Err(err) = directory::rate_limit::forget_old(&dir).await {
+            tracing::warn!(error = %err, "deleting idle rate-limit buckets failed");
+        }
     }
+}
+
+/// What the settings page says about mail delivery.
+fn mail_status(config: &Config) -> app::ssr::MailStatus {
+    let server = config
+        .smtp_url
+        .as_ref()
+        .and_then(|url| SmtpTarget::parse(url.expose()).ok())
+        .map(|target| target.describe());
+    app::ssr::MailStatus {
+        server,
+        from: config.mail_from.clone(),
+    }
+}
+
+/// Starts sending the outbox when an SMTP server is configured; without one, mail waits in
+/// the outbox and admins see its links.
+fn start_mailer(
+    config: &Config,
+    dir: &Directory,
+) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+    let Some(url) = &config.smtp_url else {
+        tracing::warn!(
+            "GATEHOUSE_SMTP_URL is not set: mail stays in the outbox, and admins see its links in Settings"
+        );
+        return Ok(None);
+    };
+    let target = SmtpTarget::parse(url.expose()).map_err(|e| format!("GATEHOUSE_SMTP_URL: {e}"))?;
+    let from = config
+        .mail_from
+        .parse()
+        .map_err(|e| format!("GATEHOUSE_MAIL_FROM: {e}"))?;
+    Ok(Some(tokio::spawn(crate::mailer::run(
+        dir.clone(),
+        target,
+        from,
+    ))))
 }
 
 async fn shutdown_signal() {

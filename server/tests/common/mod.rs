@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -29,6 +31,8 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     pub database_url: String,
     backend: Backend,
+    /// Variables this test adds to the server's environment (an SMTP server, say).
+    extra_env: Vec<(String, String)>,
     child: Option<Child>,
     _tmp: TempDir,
 }
@@ -66,6 +70,11 @@ pub fn client() -> reqwest::Client {
 impl TestApp {
     /// Starts a server on a new, empty database.
     pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Starts a server on a new, empty database with extra environment variables.
+    pub async fn spawn_with(env: &[(&str, &str)]) -> Self {
         let tmp = TempDir(std::env::temp_dir().join(format!("gatehouse-test-{}", unique_name())));
         std::fs::create_dir_all(&tmp.0).unwrap();
         let backend = match std::env::var("GATEHOUSE_TEST_BACKEND").as_deref() {
@@ -99,6 +108,10 @@ impl TestApp {
             data_dir: tmp.0.join("data"),
             database_url,
             backend,
+            extra_env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             child: None,
             _tmp: tmp,
         };
@@ -117,6 +130,9 @@ impl TestApp {
             .env("GATEHOUSE_LDAP_ADDR", "")
             .env("GATEHOUSE_LDAPS_ADDR", "")
             .env("RUST_LOG", "info");
+        for (key, value) in &self.extra_env {
+            cmd.env(key, value);
+        }
         cmd
     }
 
@@ -400,4 +416,52 @@ pub async fn groups_id(app: &TestApp, c: &reqwest::Client, name: &str) -> String
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// Runs one statement on the test's database behind the server's back: only to move a
+/// stored time into the past, which no test can wait for.
+pub async fn backdate(app: &TestApp, table: &str, column: &str, days: i64, key: (&str, &str)) {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .expect("connect to the test database");
+    let past = time::OffsetDateTime::now_utc() - time::Duration::days(days);
+    let stmt = Query::update()
+        .table(Alias::new(table))
+        .value(Alias::new(column), past)
+        .and_where(Expr::col(Alias::new(key.0)).eq(key.1))
+        .to_owned();
+    let backend = db.get_database_backend();
+    let result = db.execute(backend.build(&stmt)).await.expect("backdate");
+    assert_eq!(result.rows_affected(), 1, "backdate {table}.{column}");
+    let _ = db.close().await;
+}
+
+/// A server whose mail goes to a fresh SMTP sink, with the owner `ada` signed in.
+pub async fn with_mail() -> (TestApp, smtp::SmtpSink, reqwest::Client) {
+    let sink = smtp::SmtpSink::start();
+    let app = TestApp::spawn_with(&[("GATEHOUSE_SMTP_URL", &sink.url())]).await;
+    let c = owner(&app).await;
+    (app, sink, c)
+}
+
+/// Saves the settings form with these values changed from the defaults.
+pub async fn set_settings(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &str)]) {
+    let mut form: Vec<(&str, &str)> = vec![
+        ("registration", "off"),
+        ("invite_expiry_hours", "72"),
+        ("min_length", "10"),
+        ("history", "5"),
+        ("max_age_days", "0"),
+        ("verify_email_changes", "on"),
+    ];
+    for (key, value) in changes {
+        form.retain(|(k, _)| k != key);
+        if !value.is_empty() {
+            form.push((key, value));
+        }
+    }
+    let (status, body) = call(app, c, "settings_update", &form).await;
+    assert_eq!(status, 200, "{body}");
 }

@@ -1,0 +1,141 @@
+//! Server functions for getting into an account: forgotten passwords, reset links,
+//! self-registration and email confirmation.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A reset link an administrator made for someone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetLinkData {
+    pub link: String,
+    pub expires: String,
+    pub mailed_to: Option<String>,
+}
+
+/// Where a registration ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registered {
+    pub username: String,
+    /// Waiting for approval (otherwise signed in already).
+    pub pending: bool,
+}
+
+/// Mails a reset link if the account exists; the answer is the same either way.
+#[server(endpoint = "password_forgot")]
+pub async fn forgot_password(login: String) -> Result<(), AppError> {
+    let visitor = crate::ssr::visitor()?;
+    crate::ssr::directory()?
+        .recovery()
+        .request(&visitor.actor, &login)
+        .await?;
+    Ok(())
+}
+
+/// The username a reset link is for, or why it does not work.
+#[server(endpoint = "password_reset_lookup")]
+pub async fn lookup_reset(token: String) -> Result<String, AppError> {
+    let visitor = crate::ssr::visitor()?;
+    let user = crate::ssr::directory()?
+        .recovery()
+        .lookup(&visitor.actor, &token)
+        .await?;
+    Ok(user.username.to_string())
+}
+
+/// Sets the new password; every session of the account ends, so the person signs in again.
+#[server(endpoint = "password_reset")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    if password != password_confirm {
+        return Err(
+            directory::Error::invalid("password_confirm", "The passwords do not match.").into(),
+        );
+    }
+    let visitor = crate::ssr::visitor()?;
+    crate::ssr::directory()?
+        .recovery()
+        .complete(&visitor.actor, &token, &password.into())
+        .await?;
+    crate::ssr::session()?
+        .flush()
+        .await
+        .map_err(crate::ssr::session_error)?;
+    leptos_axum::redirect("/login?reset=done");
+    Ok(())
+}
+
+/// An administrator's reset link for a user, optionally mailed to them.
+#[server(endpoint = "user_reset_link")]
+pub async fn user_reset_link(id: String, send: Option<String>) -> Result<ResetLinkData, AppError> {
+    let (_, actor) = crate::ssr::signed_in()?;
+    let id = super::users::parse_user_id(&id)?;
+    let link = crate::ssr::directory()?
+        .recovery()
+        .admin_link(&actor, id, crate::ssr::ticked(send.as_deref()))
+        .await?;
+    Ok(ResetLinkData {
+        link: link.link.expose().to_string(),
+        expires: crate::ssr::format_time(link.expires_at),
+        mailed_to: link.mailed_to.map(|e| e.to_string()),
+    })
+}
+
+/// `off`, `open` or `approval`: whether the sign-in page offers registration.
+#[server(endpoint = "registration_mode")]
+pub async fn registration_mode() -> Result<String, AppError> {
+    let mode = crate::ssr::directory()?.registration().mode().await?;
+    Ok(mode.name().to_string())
+}
+
+#[server(endpoint = "register")]
+pub async fn register(
+    username: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    password: String,
+    password_confirm: String,
+) -> Result<Registered, AppError> {
+    use directory::registration::Signup;
+    if password != password_confirm {
+        return Err(
+            directory::Error::invalid("password_confirm", "The passwords do not match.").into(),
+        );
+    }
+    let visitor = crate::ssr::visitor()?;
+    let signup = Signup {
+        username,
+        first_name,
+        last_name,
+        email,
+        password: password.into(),
+    };
+    let user = crate::ssr::directory()?
+        .registration()
+        .register(&visitor.actor, signup)
+        .await?;
+    let pending = user.status != directory::Status::Active;
+    if !pending {
+        super::start_session(&user, &visitor).await?;
+        leptos_axum::redirect("/");
+    }
+    Ok(Registered {
+        username: user.username.to_string(),
+        pending,
+    })
+}
+
+/// Confirms a new email address from the link mailed to it; answers the address.
+#[server(endpoint = "email_confirm")]
+pub async fn confirm_email(token: String) -> Result<String, AppError> {
+    let visitor = crate::ssr::visitor()?;
+    let user = crate::ssr::directory()?
+        .profile()
+        .confirm_email(&visitor.actor, &token)
+        .await?;
+    Ok(user.email.to_string())
+}

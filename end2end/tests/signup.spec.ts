@@ -1,0 +1,78 @@
+// Joining as people do: from an invite mail, and by registering and waiting for approval.
+// Mail goes through a real SMTP sink (smtp-sink.mjs); links are read from the received mail.
+import { expect, test } from '@playwright/test';
+import { linkFromMail } from './mail';
+import { hydrated, signIn, signInAsOwner, signOut } from './session';
+
+const chosen = 'Quiet-Harbour-Lantern-77';
+
+test.describe.configure({ mode: 'serial' });
+
+test('an invited person follows the mailed link, signs up and lands on the dashboard', async ({ page }) => {
+  await signInAsOwner(page);
+  await page.goto('/invites');
+  await hydrated(page);
+  await page.getByLabel('Email', { exact: true }).fill('grace@example.org');
+  await page.getByRole('button', { name: 'Send invite' }).click();
+  await expect(page.getByText('Invite mailed to grace@example.org')).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'grace@example.org' })).toBeVisible();
+
+  const link = await linkFromMail('grace@example.org', '/invite/');
+  await signOut(page);
+  await page.goto(link);
+  await hydrated(page);
+  await expect(page.getByText('grace@example.org')).toBeVisible();
+  await expect(page.getByLabel('Username')).toHaveValue('grace');
+  await page.getByLabel('Full name').fill('Grace Hopper');
+  await page.getByLabel('Password', { exact: true }).fill(chosen);
+  await page.getByLabel('Confirm password').fill(chosen);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+
+  // The link was for one use.
+  await signOut(page);
+  await page.goto(link);
+  await expect(page.getByText('This link has already been used.')).toBeVisible();
+});
+
+test('a registration waits for approval, the admin approves, and the person signs in', async ({ page }) => {
+  await signInAsOwner(page);
+  await page.goto('/settings');
+  await hydrated(page);
+  await page.getByLabel('With approval').check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+
+  await signOut(page);
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await expect(page).toHaveURL(/\/register$/);
+  await hydrated(page);
+  await page.getByLabel('Username').fill('linus');
+  await page.getByLabel('First name').fill('Linus');
+  await page.getByLabel('Last name').fill('Torvalds');
+  await page.getByLabel('Email').fill('linus@example.org');
+  await page.getByLabel('Password', { exact: true }).fill(chosen);
+  await page.getByLabel('Confirm password').fill(chosen);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText("waits for an administrator's approval")).toBeVisible();
+
+  await signIn(page, 'linus', chosen);
+  await expect(page.getByText("waiting for an administrator's approval")).toBeVisible();
+
+  const review = await linkFromMail('ada@example.org', '/users/');
+  await signOut(page);
+  await signInAsOwner(page);
+  await expect(page.getByRole('link', { name: /Users\s*1/ }).first()).toBeVisible();
+  await page.goto(review);
+  await hydrated(page);
+  await page.getByText('Approve user').click();
+  await page.getByRole('button', { name: 'Approve linus' }).click();
+  await expect(page.getByText('active', { exact: true }).first()).toBeVisible();
+  await linkFromMail('linus@example.org', '/login');
+
+  await signOut(page);
+  await signIn(page, 'linus', chosen);
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+});
