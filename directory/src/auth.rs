@@ -27,9 +27,7 @@ impl Auth<'_> {
     /// error after the same amount of hashing work.
     pub async fn login(&self, actor: &Actor, login: &str, password: &SecretString) -> Result<User> {
         let login = login.trim().to_lowercase();
-        if let Some(ip) = &actor.ip {
-            rate_limit::hit(self.dir, rate_limit::LOGIN_PER_IP, ip).await?;
-        }
+        rate_limit::hit_ip(self.dir, rate_limit::LOGIN_PER_IP, actor).await?;
         if !login.is_empty() {
             rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &login).await?;
         }

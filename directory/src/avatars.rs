@@ -153,12 +153,7 @@ impl Avatars<'_> {
     }
 
     pub async fn set(&self, actor: &Actor, id: UserId, upload: Vec<u8>) -> Result<()> {
-        let user = self
-            .dir
-            .users()
-            .find(id)
-            .await?
-            .ok_or(Error::NotFound("user"))?;
+        let user = self.dir.users().existing(id).await?;
         store(self.dir, actor, &user, upload).await
     }
 

@@ -227,9 +227,7 @@ impl Invites<'_> {
 
     /// What the invite page shows, or why the link does not work.
     pub async fn lookup(&self, actor: &Actor, token: &str) -> Result<InviteView> {
-        if let Some(ip) = &actor.ip {
-            rate_limit::hit(self.dir, rate_limit::LINK_PER_IP, ip).await?;
-        }
+        rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let row = self.usable(self.dir.db(), token).await?;
         let email = Email::from_stored(row.email);
         Ok(InviteView {
@@ -244,9 +242,7 @@ impl Invites<'_> {
     /// Creates the invited account, active, with the invite's role and groups. The invite
     /// is used up in the same transaction, so a link opened twice makes one account.
     pub async fn accept(&self, actor: &Actor, token: &str, input: Acceptance) -> Result<User> {
-        if let Some(ip) = &actor.ip {
-            rate_limit::hit(self.dir, rate_limit::LINK_PER_IP, ip).await?;
-        }
+        rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let row = self.usable(self.dir.db(), token).await?;
         let policy = crate::settings::load(self.dir.db()).await?.password;
         let new = NewUser {
@@ -373,8 +369,10 @@ impl Invites<'_> {
             role: &row.role,
             link,
             base_url: &self.dir.base_url(),
-            now,
-            expires_at: row.expires_at,
+            window: mail::Window {
+                now,
+                expires_at: row.expires_at,
+            },
         })
     }
 }

@@ -24,25 +24,63 @@ pub struct Mail {
     pub expires_at: Option<OffsetDateTime>,
 }
 
-/// The parts every mail is built from.
-struct Template<'a> {
-    heading: String,
-    paragraphs: Vec<String>,
-    action: Option<(&'a str, &'a str)>,
-    footer: String,
+/// The button a mail leads to.
+struct Action<'a> {
+    label: &'a str,
+    url: &'a str,
+    /// The link is the mail's point: admins may pass it on while the mail is unsent, and
+    /// the mail is not worth sending after this time.
+    carried: Option<Option<OffsetDateTime>>,
 }
 
-impl Template<'_> {
+/// The parts every mail is built from.
+struct Letter<'a> {
+    kind: &'static str,
+    to: &'a Email,
+    user_id: Option<UserId>,
+    subject: String,
+    heading: String,
+    paragraphs: Vec<String>,
+    action: Option<Action<'a>>,
+    base_url: &'a str,
+}
+
+impl Letter<'_> {
+    fn finish(self) -> Mail {
+        let (text, html) = (self.text(), self.html());
+        let carried = self
+            .action
+            .as_ref()
+            .and_then(|a| a.carried.map(|expires| (a.url.to_string(), expires)));
+        Mail {
+            kind: self.kind,
+            to: self.to.clone(),
+            user_id: self.user_id,
+            subject: self.subject,
+            text,
+            html,
+            link: carried.as_ref().map(|(url, _)| url.clone()),
+            expires_at: carried.and_then(|(_, expires)| expires),
+        }
+    }
+
+    fn footer(&self) -> String {
+        format!(
+            "Sent by {PRODUCT} at {}. If you did not expect this mail, you can ignore it.",
+            self.base_url
+        )
+    }
+
     fn text(&self) -> String {
         let mut out = format!("{}\n\n", self.heading);
         for paragraph in &self.paragraphs {
             out.push_str(paragraph);
             out.push_str("\n\n");
         }
-        if let Some((label, url)) = self.action {
-            out.push_str(&format!("{label}:\n{url}\n\n"));
+        if let Some(action) = &self.action {
+            out.push_str(&format!("{}:\n{}\n\n", action.label, action.url));
         }
-        out.push_str(&format!("-- \n{}\n", self.footer));
+        out.push_str(&format!("-- \n{}\n", self.footer()));
         out
     }
 
@@ -54,14 +92,15 @@ impl Template<'_> {
             .collect();
         let action = self
             .action
-            .map(|(label, url)| {
-                let url = escape(url);
+            .as_ref()
+            .map(|action| {
+                let url = escape(action.url);
                 format!(
                     "<p style=\"margin:24px 0\"><a href=\"{url}\" style=\"display:inline-block;background:#4f46e5;\
                      color:#ffffff;text-decoration:none;font-weight:600;padding:10px 18px;border-radius:6px\">{}</a></p>\
                      <p style=\"margin:0 0 16px;font-size:13px;color:#475569\">Or open this address: <br>\
                      <a href=\"{url}\" style=\"color:#4338ca;word-break:break-all\">{url}</a></p>",
-                    escape(label)
+                    escape(action.label)
                 )
             })
             .unwrap_or_default();
@@ -77,7 +116,7 @@ impl Template<'_> {
              <tr><td style=\"padding:16px 0;font-size:12px;color:#64748b\">{footer}</td></tr>\
              </table></td></tr></table></body></html>",
             heading = escape(&self.heading),
-            footer = escape(&self.footer),
+            footer = escape(&self.footer()),
         )
     }
 }
@@ -98,38 +137,26 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn build(
-    kind: &'static str,
-    to: &Email,
-    user_id: Option<UserId>,
-    subject: String,
-    template: Template<'_>,
-    link: Option<&str>,
-    expires_at: Option<OffsetDateTime>,
-) -> Mail {
-    Mail {
-        kind,
-        to: to.clone(),
-        user_id,
-        subject,
-        text: template.text(),
-        html: template.html(),
-        link: link.map(str::to_string),
-        expires_at,
+/// When a link was made and when it stops working.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    pub now: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+impl Window {
+    /// "1 hour" / "72 hours", as the mail says it.
+    fn lifetime(self) -> String {
+        let hours = ((self.expires_at - self.now).whole_minutes() as f64 / 60.0).round() as i64;
+        if hours == 1 {
+            "1 hour".to_string()
+        } else {
+            format!("{hours} hours")
+        }
     }
-}
 
-fn footer(base_url: &str) -> String {
-    format!("Sent by {PRODUCT} at {base_url}. If you did not expect this mail, you can ignore it.")
-}
-
-/// "in 72 hours" / "in 1 hour".
-fn hours_from(now: OffsetDateTime, until: OffsetDateTime) -> String {
-    let hours = ((until - now).whole_minutes() as f64 / 60.0).round() as i64;
-    if hours == 1 {
-        "1 hour".to_string()
-    } else {
-        format!("{hours} hours")
+    fn carried(self) -> Option<Option<OffsetDateTime>> {
+        Some(Some(self.expires_at))
     }
 }
 
@@ -139,213 +166,188 @@ pub struct InviteMail<'a> {
     pub role: &'a str,
     pub link: &'a str,
     pub base_url: &'a str,
-    pub now: OffsetDateTime,
-    pub expires_at: OffsetDateTime,
+    pub window: Window,
 }
 
 pub fn invite(m: InviteMail<'_>) -> Mail {
-    let template = Template {
+    let article = if m.role.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    Letter {
+        kind: "invite",
+        to: m.to,
+        user_id: None,
+        subject: format!("{} invited you to {PRODUCT}", m.inviter),
         heading: format!("You are invited to {PRODUCT}"),
         paragraphs: vec![
             format!(
-                "{} invited you to join {PRODUCT} at {} as {} {}. One account will sign you in to every app on this server.",
+                "{} invited you to join {PRODUCT} at {} as {article} {}. One account will sign you in to every app on this server.",
                 m.inviter,
                 m.base_url,
-                if m.role.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                    "an"
-                } else {
-                    "a"
-                },
                 m.role.replace('_', " "),
             ),
             format!(
                 "The link works once and expires in {}.",
-                hours_from(m.now, m.expires_at)
+                m.window.lifetime()
             ),
         ],
-        action: Some(("Accept the invitation", m.link)),
-        footer: footer(m.base_url),
-    };
-    build(
-        "invite",
-        m.to,
-        None,
-        format!("{} invited you to {PRODUCT}", m.inviter),
-        template,
-        Some(m.link),
-        Some(m.expires_at),
-    )
+        action: Some(Action {
+            label: "Accept the invitation",
+            url: m.link,
+            carried: m.window.carried(),
+        }),
+        base_url: m.base_url,
+    }
+    .finish()
 }
 
-pub struct ResetMail<'a> {
+/// Who a mail about an account goes to, and where its button leads.
+pub struct Notice<'a> {
     pub to: &'a Email,
     pub user_id: UserId,
     pub username: &'a str,
     pub link: &'a str,
     pub base_url: &'a str,
-    pub now: OffsetDateTime,
-    pub expires_at: OffsetDateTime,
 }
 
-pub fn password_reset(m: ResetMail<'_>) -> Mail {
-    let template = Template {
+/// To an administrator: `username` (with `email`) registered and waits for approval.
+pub fn approval_needed(n: Notice<'_>, email: &str) -> Mail {
+    Letter {
+        kind: "approval_needed",
+        to: n.to,
+        user_id: Some(n.user_id),
+        subject: format!("{} waits for approval", n.username),
+        heading: "A new account waits for approval".to_string(),
+        paragraphs: vec![format!(
+            "{} ({email}) registered at {}. The account cannot sign in until an administrator approves it.",
+            n.username, n.base_url
+        )],
+        action: Some(Action {
+            label: "Review the account",
+            url: n.link,
+            carried: None,
+        }),
+        base_url: n.base_url,
+    }
+    .finish()
+}
+
+/// To the person whose account was approved.
+pub fn approved(n: Notice<'_>) -> Mail {
+    Letter {
+        kind: "account_approved",
+        to: n.to,
+        user_id: Some(n.user_id),
+        subject: format!("Your {PRODUCT} account is approved"),
+        heading: "Your account is ready".to_string(),
+        paragraphs: vec![format!(
+            "An administrator approved your account {} at {}. You can sign in now.",
+            n.username, n.base_url
+        )],
+        action: Some(Action {
+            label: "Sign in",
+            url: n.link,
+            carried: None,
+        }),
+        base_url: n.base_url,
+    }
+    .finish()
+}
+
+/// To the account's address: a link to choose a new password.
+pub fn password_reset(n: Notice<'_>, window: Window) -> Mail {
+    Letter {
+        kind: "password_reset",
+        to: n.to,
+        user_id: Some(n.user_id),
+        subject: format!("Reset your {PRODUCT} password"),
         heading: "Choose a new password".to_string(),
         paragraphs: vec![
             format!(
                 "Someone asked to reset the password of the account {} at {}.",
-                m.username, m.base_url
+                n.username, n.base_url
             ),
             format!(
                 "The link works once and expires in {}. Choosing a new password signs you out everywhere else. If you did not ask for this, ignore this mail: your password stays as it is.",
-                hours_from(m.now, m.expires_at)
+                window.lifetime()
             ),
         ],
-        action: Some(("Choose a new password", m.link)),
-        footer: footer(m.base_url),
-    };
-    build(
-        "password_reset",
-        m.to,
-        Some(m.user_id),
-        format!("Reset your {PRODUCT} password"),
-        template,
-        Some(m.link),
-        Some(m.expires_at),
-    )
+        action: Some(Action {
+            label: "Choose a new password",
+            url: n.link,
+            carried: window.carried(),
+        }),
+        base_url: n.base_url,
+    }
+    .finish()
 }
 
-/// To an administrator: someone registered and waits for approval.
-pub fn approval_needed(
-    to: &Email,
-    admin: UserId,
-    username: &str,
-    email: &str,
-    link: &str,
-    base_url: &str,
-) -> Mail {
-    let template = Template {
-        heading: "A new account waits for approval".to_string(),
-        paragraphs: vec![format!(
-            "{username} ({email}) registered at {base_url}. The account cannot sign in until an administrator approves it."
-        )],
-        action: Some(("Review the account", link)),
-        footer: footer(base_url),
-    };
-    build(
-        "approval_needed",
-        to,
-        Some(admin),
-        format!("{username} waits for approval"),
-        template,
-        None,
-        None,
-    )
-}
-
-/// To the person whose account was approved.
-pub fn approved(to: &Email, user: UserId, username: &str, link: &str, base_url: &str) -> Mail {
-    let template = Template {
-        heading: "Your account is ready".to_string(),
-        paragraphs: vec![format!(
-            "An administrator approved your account {username} at {base_url}. You can sign in now."
-        )],
-        action: Some(("Sign in", link)),
-        footer: footer(base_url),
-    };
-    build(
-        "account_approved",
-        to,
-        Some(user),
-        format!("Your {PRODUCT} account is approved"),
-        template,
-        None,
-        None,
-    )
-}
-
-pub struct EmailChangeMail<'a> {
-    pub new: &'a Email,
-    pub old: &'a Email,
-    pub user_id: UserId,
-    pub username: &'a str,
-    pub link: &'a str,
-    pub base_url: &'a str,
-    pub now: OffsetDateTime,
-    pub expires_at: OffsetDateTime,
-}
-
-/// To the new address: open the link to make it the account's address.
-pub fn email_change_verify(m: &EmailChangeMail<'_>) -> Mail {
-    let template = Template {
+/// To the new address (`n.to`): open the link to make it the account's address.
+pub fn email_change_verify(n: Notice<'_>, window: Window) -> Mail {
+    Letter {
+        kind: "email_change",
+        to: n.to,
+        user_id: Some(n.user_id),
+        subject: format!("Confirm your new {PRODUCT} email address"),
         heading: "Confirm your new email address".to_string(),
         paragraphs: vec![
             format!(
                 "The account {} at {} asked to use {} as its email address.",
-                m.username, m.base_url, m.new
+                n.username, n.base_url, n.to
             ),
             format!(
                 "The change takes effect once you open this link. It expires in {}.",
-                hours_from(m.now, m.expires_at)
+                window.lifetime()
             ),
         ],
-        action: Some(("Confirm this address", m.link)),
-        footer: footer(m.base_url),
-    };
-    build(
-        "email_change",
-        m.new,
-        Some(m.user_id),
-        format!("Confirm your new {PRODUCT} email address"),
-        template,
-        Some(m.link),
-        Some(m.expires_at),
-    )
+        action: Some(Action {
+            label: "Confirm this address",
+            url: n.link,
+            carried: window.carried(),
+        }),
+        base_url: n.base_url,
+    }
+    .finish()
 }
 
-/// To the old address: someone asked to move the account away from it.
-pub fn email_change_notice(m: &EmailChangeMail<'_>) -> Mail {
-    let template = Template {
+/// To the old address (`n.to`): someone asked to move the account to `new`.
+pub fn email_change_notice(n: Notice<'_>, new: &Email) -> Mail {
+    Letter {
+        kind: "email_change_notice",
+        to: n.to,
+        user_id: Some(n.user_id),
+        subject: format!("Your {PRODUCT} email address is changing"),
         heading: "Your email address is about to change".to_string(),
         paragraphs: vec![
             format!(
-                "The account {} at {} asked to change its email address from {} to {}.",
-                m.username, m.base_url, m.old, m.new
+                "The account {} at {} asked to change its email address from {} to {new}.",
+                n.username, n.base_url, n.to
             ),
             "If this was not you, sign in and change your password, or tell an administrator."
                 .to_string(),
         ],
         action: None,
-        footer: footer(m.base_url),
-    };
-    build(
-        "email_change_notice",
-        m.old,
-        Some(m.user_id),
-        format!("Your {PRODUCT} email address is changing"),
-        template,
-        None,
-        None,
-    )
+        base_url: n.base_url,
+    }
+    .finish()
 }
 
 pub fn test(to: &Email, requested_by: &str, base_url: &str) -> Mail {
-    let template = Template {
+    Letter {
+        kind: "test",
+        to,
+        user_id: None,
+        subject: format!("{PRODUCT} test mail"),
         heading: "Mail delivery works".to_string(),
         paragraphs: vec![format!(
             "{requested_by} sent this test from the settings of {PRODUCT} at {base_url}. Invites, password resets and approvals will reach people the same way."
         )],
         action: None,
-        footer: footer(base_url),
-    };
-    build(
-        "test",
-        to,
-        None,
-        format!("{PRODUCT} test mail"),
-        template,
-        None,
-        None,
-    )
+        base_url,
+    }
+    .finish()
 }
 
 #[cfg(test)]
@@ -365,8 +367,10 @@ mod tests {
             role: "admin",
             link: "https://id.example.org/invite/abc?x=1&y=2",
             base_url: "https://id.example.org",
-            now,
-            expires_at: now + time::Duration::hours(72),
+            window: Window {
+                now,
+                expires_at: now + time::Duration::hours(72),
+            },
         });
         assert!(
             mail.text
@@ -387,15 +391,18 @@ mod tests {
     #[test]
     fn text_lines_stay_short_enough_for_seven_bit_mail() {
         let now = OffsetDateTime::UNIX_EPOCH;
-        let mail = password_reset(ResetMail {
+        let notice = Notice {
             to: &email("a@example.org"),
             user_id: UserId::new(),
             username: "ada",
             link: "http://127.0.0.1:3000/reset/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             base_url: "http://127.0.0.1:3000",
+        };
+        let window = Window {
             now,
             expires_at: now + time::Duration::hours(1),
-        });
+        };
+        let mail = password_reset(notice, window);
         assert!(mail.text.lines().all(|l| l.len() < 998));
         assert!(mail.text.contains("expires in 1 hour."));
     }

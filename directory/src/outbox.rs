@@ -244,8 +244,7 @@ impl Outbox<'_> {
     /// business but the recipient's.
     pub async fn delivered(&self, id: i64) -> Result<()> {
         let now = self.dir.now();
-        outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(SENT))
+        scrubbed(SENT)
             .col_expr(outbox::Column::SentAt, Expr::value(now))
             .col_expr(
                 outbox::Column::LastError,
@@ -255,15 +254,6 @@ impl Outbox<'_> {
                 outbox::Column::LockedUntil,
                 Expr::value(Option::<OffsetDateTime>::None),
             )
-            .col_expr(
-                outbox::Column::TextBody,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(
-                outbox::Column::HtmlBody,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(outbox::Column::Link, Expr::value(Option::<String>::None))
             .col_expr(
                 outbox::Column::Attempts,
                 Expr::col(outbox::Column::Attempts).add(1),
@@ -303,23 +293,28 @@ impl Outbox<'_> {
 
     /// Unsent mails whose link has died are not worth sending any more.
     async fn expire(&self, now: OffsetDateTime) -> Result<()> {
-        outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(EXPIRED))
-            .col_expr(
-                outbox::Column::TextBody,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(
-                outbox::Column::HtmlBody,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(outbox::Column::Link, Expr::value(Option::<String>::None))
+        scrubbed(EXPIRED)
             .filter(outbox::Column::Status.is_in([PENDING, FAILED]))
             .filter(outbox::Column::ExpiresAt.lt(now))
             .exec(self.dir.db())
             .await?;
         Ok(())
     }
+}
+
+/// An update to `status` that drops the body and link, which nobody needs any more.
+fn scrubbed(status: &'static str) -> sea_orm::UpdateMany<outbox::Entity> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(status))
+        .col_expr(
+            outbox::Column::TextBody,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            outbox::Column::HtmlBody,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(outbox::Column::Link, Expr::value(Option::<String>::None))
 }
 
 fn free(now: OffsetDateTime) -> Condition {

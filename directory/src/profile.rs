@@ -104,18 +104,20 @@ impl Profile<'_> {
         .await?;
         let base_url = self.dir.base_url();
         let link = format!("{base_url}/verify-email/{}", token.expose());
-        let change = mail::EmailChangeMail {
-            new,
-            old: &user.email,
+        let window = mail::Window { now, expires_at };
+        let to_new = mail::Notice {
+            to: new,
             user_id: user.id,
             username: user.username.as_str(),
             link: &link,
             base_url: &base_url,
-            now,
-            expires_at,
         };
-        outbox::enqueue(txn, mail::email_change_verify(&change), now).await?;
-        outbox::enqueue(txn, mail::email_change_notice(&change), now).await?;
+        let to_old = mail::Notice {
+            to: &user.email,
+            ..to_new
+        };
+        outbox::enqueue(txn, mail::email_change_verify(to_new, window), now).await?;
+        outbox::enqueue(txn, mail::email_change_notice(to_old, new), now).await?;
         Ok(())
     }
 
@@ -128,9 +130,7 @@ impl Profile<'_> {
     /// Opens an email-change link: the new address becomes the account's. Works without
     /// a session, since the link is opened from the new mailbox.
     pub async fn confirm_email(&self, actor: &Actor, token: &str) -> Result<User> {
-        if let Some(ip) = &actor.ip {
-            rate_limit::hit(self.dir, rate_limit::LINK_PER_IP, ip).await?;
-        }
+        rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
         let row = user_tokens::usable(&txn, token, user_tokens::EMAIL_CHANGE, now).await?;

@@ -104,6 +104,18 @@ fn decide(rule: Rule, tat: OffsetDateTime, now: OffsetDateTime) -> Result<Offset
     Ok(start + rule.interval)
 }
 
+/// Counts one attempt against `rule` for the actor's IP, when the request has one.
+pub(crate) async fn hit_ip(
+    dir: &Directory,
+    rule: Rule,
+    actor: &crate::policy::Actor,
+) -> Result<()> {
+    match &actor.ip {
+        Some(ip) => hit(dir, rule, ip).await,
+        None => Ok(()),
+    }
+}
+
 /// Deletes buckets nobody has touched for a day (each process may do it; it is idempotent).
 pub async fn forget_old(dir: &Directory) -> Result<u64> {
     let cutoff = dir.now() - FORGET_AFTER;

@@ -43,9 +43,7 @@ impl Recovery<'_> {
         if login.is_empty() {
             return Err(Error::invalid("login", "Enter your username or email."));
         }
-        if let Some(ip) = &actor.ip {
-            rate_limit::hit(self.dir, rate_limit::RESET_PER_IP, ip).await?;
-        }
+        rate_limit::hit_ip(self.dir, rate_limit::RESET_PER_IP, actor).await?;
         rate_limit::hit(self.dir, rate_limit::RESET_PER_ACCOUNT, &login).await?;
         let column = if login.contains('@') {
             user_rows::Column::Email
@@ -75,12 +73,7 @@ impl Recovery<'_> {
     /// Makes a reset link for a user for an administrator to pass on, and mails it if asked.
     pub async fn admin_link(&self, actor: &Actor, id: UserId, send: bool) -> Result<ResetLink> {
         policy::require(actor, Permission::UsersUpdate)?;
-        let user = self
-            .dir
-            .users()
-            .find(id)
-            .await?
-            .ok_or(Error::NotFound("user"))?;
+        let user = self.dir.users().existing(id).await?;
         users::guard_target(self.dir.db(), actor, &user).await?;
         self.issue(actor, &user, ADMIN_RESET_LIFETIME, send, "user.reset_link")
             .await
@@ -105,15 +98,14 @@ impl Recovery<'_> {
         if send {
             let addresses = std::iter::once(&user.email).chain(user.fallback_email.as_ref());
             for to in addresses {
-                let mail = mail::password_reset(mail::ResetMail {
+                let notice = mail::Notice {
                     to,
                     user_id: user.id,
                     username: user.username.as_str(),
                     link: &link,
                     base_url: &base_url,
-                    now,
-                    expires_at,
-                });
+                };
+                let mail = mail::password_reset(notice, mail::Window { now, expires_at });
                 outbox::enqueue(&txn, mail, now).await?;
             }
         }
@@ -134,9 +126,7 @@ impl Recovery<'_> {
 
     /// The account a reset link is for, or why the link does not work.
     pub async fn lookup(&self, actor: &Actor, token: &str) -> Result<User> {
-        if let Some(ip) = &actor.ip {
-            rate_limit::hit(self.dir, rate_limit::LINK_PER_IP, ip).await?;
-        }
+        rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let row = user_tokens::usable(self.dir.db(), token, RESET, self.dir.now()).await?;
         self.dir
             .users()

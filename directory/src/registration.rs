@@ -47,9 +47,7 @@ impl Registration<'_> {
             Mode::Open => Status::Active,
             Mode::Approval => Status::Pending,
         };
-        if let Some(ip) = &actor.ip {
-            rate_limit::hit(self.dir, rate_limit::REGISTER_PER_IP, ip).await?;
-        }
+        rate_limit::hit_ip(self.dir, rate_limit::REGISTER_PER_IP, actor).await?;
         for (field, value) in [
             ("first_name", &input.first_name),
             ("last_name", &input.last_name),
@@ -76,14 +74,14 @@ impl Registration<'_> {
         if status == Status::Pending {
             let review = format!("{base_url}/users/{}", user.id);
             for admin in approvers(&txn).await? {
-                let mail = mail::approval_needed(
-                    &admin.email,
-                    admin.id,
-                    user.username.as_str(),
-                    user.email.as_str(),
-                    &review,
-                    &base_url,
-                );
+                let notice = mail::Notice {
+                    to: &admin.email,
+                    user_id: admin.id,
+                    username: user.username.as_str(),
+                    link: &review,
+                    base_url: &base_url,
+                };
+                let mail = mail::approval_needed(notice, user.email.as_str());
                 outbox::enqueue(&txn, mail, now).await?;
             }
         }

@@ -174,13 +174,13 @@ impl Users<'_> {
             groups::add_membership(&txn, *group, id, now).await?;
         }
         let base_url = self.dir.base_url();
-        let mail = crate::mail::approved(
-            &user.email,
-            user.id,
-            user.username.as_str(),
-            &format!("{base_url}/login"),
-            &base_url,
-        );
+        let mail = crate::mail::approved(crate::mail::Notice {
+            to: &user.email,
+            user_id: user.id,
+            username: user.username.as_str(),
+            link: &format!("{base_url}/login"),
+            base_url: &base_url,
+        });
         crate::outbox::enqueue(&txn, mail, now).await?;
         let entry = Entry::new("user.approve")
             .target("user", id, user.username.as_str())

@@ -565,6 +565,11 @@ impl Users<'_> {
             .transpose()
     }
 
+    /// The user with this id, or `not_found`.
+    pub async fn existing(&self, id: UserId) -> Result<User> {
+        self.find(id).await?.ok_or(Error::NotFound("user"))
+    }
+
     pub async fn find_by_username(&self, username: &Username) -> Result<Option<User>> {
         users::Entity::find()
             .filter(users::Column::Username.eq(username.as_str()))

@@ -15,7 +15,7 @@ test('an invited person follows the mailed link, signs up and lands on the dashb
   await page.getByLabel('Email', { exact: true }).fill('grace@example.org');
   await page.getByRole('button', { name: 'Send invite' }).click();
   await expect(page.getByText('Invite mailed to grace@example.org')).toBeVisible();
-  await expect(page.getByRole('cell', { name: 'grace@example.org' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'grace@example.org', exact: true })).toBeVisible();
 
   const link = await linkFromMail('grace@example.org', '/invite/');
   await signOut(page);

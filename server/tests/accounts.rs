@@ -288,8 +288,7 @@ async fn profiles_can_be_edited_and_locked_and_avatars_are_reencoded() {
     let (status, body) = update_profile(&app, &b, "ada@example.org", "Bob", "").await;
     assert_eq!(status, 409, "taken email: {body}");
 
-    let (status, _) = call(&app, &ada, "settings_update", &[("lock_profiles", "on")]).await;
-    assert_eq!(status, 200);
+    common::set_settings(&app, &ada, &[("lock_profiles", "on")]).await;
     let (status, body) = update_profile(&app, &b, "bob@example.org", "Robert", "").await;
     assert_eq!(status, 403, "{body}");
     let (_, profile) = call(&app, &b, "profile", &[]).await;

@@ -44,7 +44,11 @@ async fn an_invite_mail_leads_to_an_active_signed_in_account() {
         &app,
         &c,
         "group_create",
-        &[("name", "engineers"), ("description", ""), ("gid", "")],
+        &[
+            ("name", "engineers"),
+            ("description", ""),
+            ("gid_number", ""),
+        ],
     )
     .await;
     assert_eq!(status, 200);

@@ -125,7 +125,24 @@ async fn a_viewer_gets_403_on_every_write_and_nothing_changes() {
             "group_member_remove",
             vec![("group", &ldapusers), ("user", &bob)],
         ),
-        ("settings_update", vec![("lock_profiles", "on")]),
+        (
+            "settings_update",
+            vec![
+                ("lock_profiles", "on"),
+                ("registration", "open"),
+                ("invite_expiry_hours", "72"),
+                ("min_length", "10"),
+                ("history", "5"),
+                ("max_age_days", "0"),
+            ],
+        ),
+        (
+            "invite_create",
+            vec![("email", "new@example.org"), ("role", "user")],
+        ),
+        ("user_reset_link", vec![("id", &bob)]),
+        ("mail_test", vec![]),
+        ("mail_retry", vec![]),
     ];
     for (endpoint, form) in &writes {
         let (status, body) = call(&app, &vera, endpoint, form).await;

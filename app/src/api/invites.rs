@@ -154,11 +154,7 @@ pub async fn accept_invite(
     password_confirm: String,
 ) -> Result<(), AppError> {
     use directory::invites::Acceptance;
-    if password != password_confirm {
-        return Err(
-            directory::Error::invalid("password_confirm", "The passwords do not match.").into(),
-        );
-    }
+    super::confirmed(&password, &password_confirm)?;
     let visitor = crate::ssr::visitor()?;
     let input = Acceptance {
         username,

@@ -78,11 +78,7 @@ pub async fn setup_owner(
     password_confirm: String,
 ) -> Result<(), AppError> {
     use directory::setup::OwnerInput;
-    if password != password_confirm {
-        return Err(
-            directory::Error::invalid("password_confirm", "The passwords do not match.").into(),
-        );
-    }
+    confirmed(&password, &password_confirm)?;
     let dir = crate::ssr::directory()?;
     let visitor = crate::ssr::visitor()?;
     let input = OwnerInput {
@@ -95,6 +91,16 @@ pub async fn setup_owner(
     start_session(&owner, &visitor).await?;
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// Refuses a new password whose confirmation differs (a typo nobody could sign in with).
+#[cfg(feature = "ssr")]
+pub(crate) fn confirmed(password: &str, confirmation: &str) -> Result<(), AppError> {
+    if password == confirmation {
+        Ok(())
+    } else {
+        Err(directory::Error::invalid("password_confirm", "The passwords do not match.").into())
+    }
 }
 
 /// Signs in with a username or email and a password.

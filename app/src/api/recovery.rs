@@ -50,11 +50,7 @@ pub async fn reset_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    if password != password_confirm {
-        return Err(
-            directory::Error::invalid("password_confirm", "The passwords do not match.").into(),
-        );
-    }
+    super::confirmed(&password, &password_confirm)?;
     let visitor = crate::ssr::visitor()?;
     crate::ssr::directory()?
         .recovery()
@@ -101,11 +97,7 @@ pub async fn register(
     password_confirm: String,
 ) -> Result<Registered, AppError> {
     use directory::registration::Signup;
-    if password != password_confirm {
-        return Err(
-            directory::Error::invalid("password_confirm", "The passwords do not match.").into(),
-        );
-    }
+    super::confirmed(&password, &password_confirm)?;
     let visitor = crate::ssr::visitor()?;
     let signup = Signup {
         username,

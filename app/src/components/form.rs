@@ -126,3 +126,32 @@ where
 {
     Signal::derive(move || action.value().get().and_then(|result| result.err()))
 }
+
+/// The role picker: the roles the viewer may hand out, `user` first chosen; fixed to `user`
+/// with `note` when that is all the viewer may give.
+#[component]
+pub fn RoleSelect(note: &'static str) -> impl IntoView {
+    let roles = Resource::new(|| (), |_| crate::api::users::assignable_roles());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let roles = roles.await.unwrap_or_default();
+                let fixed = roles.len() <= 1;
+                let options = roles.into_iter().map(|r| {
+                    let selected = r == "user";
+                    view! { <option value=r.clone() selected=selected>{r.replace('_', " ")}</option> }
+                }).collect_view();
+                view! {
+                    <div class="space-y-1">
+                        <label for="field-role" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Role"</label>
+                        <select id="field-role" name="role" class=INPUT_CLASS disabled=fixed aria-describedby="field-role-message">{options}</select>
+                        {fixed.then(|| view! {
+                            <input type="hidden" name="role" value="user"/>
+                            <p id="field-role-message" class="text-xs text-slate-500 dark:text-slate-400">{note}</p>
+                        })}
+                    </div>
+                }
+            })}
+        </Suspense>
+    }
+}

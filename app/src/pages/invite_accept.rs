@@ -43,7 +43,7 @@ fn AcceptForm(info: InviteInfo, token: String) -> impl IntoView {
         <AuthCard title="Join Gatehouse" subtitle="One account for every app on this server.">
             <p class="mb-4 text-sm text-slate-700 dark:text-slate-300">
                 {info.invited_by.clone()} " invited " <strong class="break-all">{info.email.clone()}</strong>
-                " as " {info.role.replace('_', " ")} ". The invite expires " {info.expires.clone()} "."
+                " with the " {info.role.replace('_', " ")} " role. The invite expires " {info.expires.clone()} "."
             </p>
             <ActionForm action=action attr:class="space-y-4" attr:aria-label="Accept invite">
                 <FormAlert error=form_error/>

@@ -4,11 +4,10 @@ use crate::api::groups::list_groups;
 use crate::api::invites::{
     CreateInvite, InviteRow, IssuedInvite, ReissueInvite, RevokeInvite, list_invites,
 };
-use crate::api::users::assignable_roles;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::copy::CopyLink;
 use crate::components::form::{
-    Field, FormAlert, INPUT_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS, action_error,
+    Field, FormAlert, PRIMARY_BUTTON_CLASS, RoleSelect, SECONDARY_BUTTON_CLASS, action_error,
 };
 use crate::components::widgets::{Badge, Column, DataTable, EmptyState, PageHeader, Section};
 use crate::error::AppError;
@@ -19,8 +18,8 @@ const COLUMNS: &[Column] = &[
     ("Email", ""),
     ("Role", ""),
     ("Groups", "hidden lg:table-cell"),
-    ("Invited by", "hidden md:table-cell"),
-    ("Expires", "hidden sm:table-cell"),
+    ("Invited by", "hidden xl:table-cell"),
+    ("Expires", "hidden md:table-cell"),
     ("", ""),
 ];
 
@@ -47,9 +46,10 @@ pub fn InvitesPage() -> impl IntoView {
     view! {
         <Title text="Invites"/>
         <PageHeader title="Invites" description="Invite people by email. They choose their username and password, and join with the role and groups you pick."/>
-        <div class="grid gap-6 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
-            <Section title="New invite"><InviteForm action=create/></Section>
+        <div class="space-y-6">
+            <div class="max-w-xl"><Section title="New invite"><InviteForm action=create/></Section></div>
             <div class="min-w-0 space-y-4">
+                <h2 class="text-lg font-semibold">"Open invites"</h2>
                 {move || issued.get().map(|i| view! { <IssuedNotice issued=i/> })}
                 <FormAlert error=Signal::derive(move || action_error(reissue).get().or_else(|| action_error(revoke).get()))/>
                 <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading invites…"</p> }>
@@ -90,35 +90,16 @@ fn IssuedNotice(issued: IssuedInvite) -> impl IntoView {
 #[component]
 fn InviteForm(action: ServerAction<CreateInvite>) -> impl IntoView {
     let error = action_error(action);
-    let roles = Resource::new(|| (), |_| assignable_roles());
     let groups = Resource::new(|| (), |_| list_groups());
     view! {
         <ActionForm action=action attr:class="space-y-3" attr:aria-label="New invite">
             <FormAlert error=Signal::derive(move || error.get().filter(|e| e.field.is_none()))/>
             <Field name="email" label="Email" kind="email" autocomplete="off" required=true error/>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let roles = roles.await.unwrap_or_default();
-                    let fixed = roles.len() <= 1;
-                    let options = roles.into_iter().map(|r| {
-                        let selected = r == "user";
-                        view! { <option value=r.clone() selected=selected>{r.replace('_', " ")}</option> }
-                    }).collect_view();
-                    view! {
-                        <div class="space-y-1">
-                            <label for="field-role" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Role"</label>
-                            <select id="field-role" name="role" class=INPUT_CLASS disabled=fixed>{options}</select>
-                            {fixed.then(|| view! {
-                                <input type="hidden" name="role" value="user"/>
-                                <p class="text-xs text-slate-500 dark:text-slate-400">"Your role invites people with the user role only."</p>
-                            })}
-                        </div>
-                    }
-                })}
-            </Suspense>
+            <RoleSelect note="Your role invites people with the user role only."/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let list = groups.await.unwrap_or_default();
+                    let none = list.iter().all(|g| g.builtin);
                     let boxes = list.into_iter().filter(|g| !g.builtin).enumerate().map(|(i, g)| {
                         let id = format!("invite-group-{i}");
                         let for_id = id.clone();
@@ -133,7 +114,9 @@ fn InviteForm(action: ServerAction<CreateInvite>) -> impl IntoView {
                     view! {
                         <fieldset class="space-y-1">
                             <legend class="text-sm font-medium text-slate-700 dark:text-slate-300">"Groups"</legend>
-                            <p class="text-xs text-slate-500 dark:text-slate-400">"Everyone joins ldapusers."</p>
+                            <p class="text-xs text-slate-500 dark:text-slate-400">
+                                {if none { "Everyone joins ldapusers. Create groups to add people to more." } else { "Everyone joins ldapusers." }}
+                            </p>
                             <div class="max-h-48 space-y-1 overflow-y-auto">{boxes}</div>
                         </fieldset>
                     }
@@ -190,10 +173,10 @@ fn InviteLine(
             </td>
             <td class="px-4 py-3"><Badge text=invite.role.clone()/></td>
             <td class="hidden px-4 py-3 text-slate-600 dark:text-slate-400 lg:table-cell">{groups}</td>
-            <td class="hidden px-4 py-3 text-slate-600 dark:text-slate-400 md:table-cell">{invite.invited_by.clone()}</td>
-            <td class="hidden whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-400 sm:table-cell">{invite.expires.clone()}</td>
+            <td class="hidden px-4 py-3 text-slate-600 dark:text-slate-400 xl:table-cell">{invite.invited_by.clone()}</td>
+            <td class="hidden whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-400 md:table-cell">{invite.expires.clone()}</td>
             <td class="px-4 py-3">
-                <div class="flex flex-wrap justify-end gap-2">
+                <div class="flex flex-wrap justify-end gap-2 sm:flex-nowrap">
                     <ActionForm action=reissue attr:aria-label=format!("Resend the invite to {}", invite.email)>
                         <input type="hidden" name="id" value=resend_id/>
                         <input type="hidden" name="send" value="on"/>

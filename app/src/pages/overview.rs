@@ -1,6 +1,7 @@
 //! `/`: the dashboard's front page: who you are and what changed lately.
 
 use crate::api::list_activity;
+use crate::api::settings::{MailData, mail_overview};
 use crate::api::users::{UserFilter, list_users};
 use crate::components::layout::MeResource;
 use crate::components::widgets::PageHeader;
@@ -21,6 +22,7 @@ pub fn OverviewPage() -> impl IntoView {
         },
     );
     let activity = Resource::new(|| (), |_| list_activity(None));
+    let mail = Resource::new(|| (), |_| mail_overview());
     view! {
         <Title text="Overview"/>
         <PageHeader title="Overview"/>
@@ -29,6 +31,9 @@ pub fn OverviewPage() -> impl IntoView {
                 let name = me.await.ok().flatten().map(|m| m.display_name).unwrap_or_default();
                 view! { <p class="-mt-4 mb-6 text-sm text-slate-600 dark:text-slate-400">{format!("Signed in as {name}")}</p> }
             })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move { mail.await.ok().and_then(mail_warning) })}
         </Suspense>
         <div class="grid gap-4 sm:grid-cols-2">
             <Card title="Users" href="/users">
@@ -72,6 +77,28 @@ pub fn OverviewPage() -> impl IntoView {
             </Card>
         </div>
     }
+}
+
+/// Mail that cannot go out is worth a banner: invites and resets depend on it.
+fn mail_warning(mail: MailData) -> Option<impl IntoView> {
+    let text = if mail.failed > 0 {
+        format!(
+            "{} mails could not be sent after repeated attempts.",
+            mail.failed
+        )
+    } else if mail.server.is_none() && mail.pending > 0 {
+        format!(
+            "{} mails wait in the outbox: no SMTP server is configured.",
+            mail.pending
+        )
+    } else {
+        return None;
+    };
+    Some(view! {
+        <p role="status" class="mb-4 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+            {text} " " <a href="/settings" class="font-medium underline">"See Email delivery in Settings"</a>
+        </p>
+    })
 }
 
 #[component]

@@ -172,6 +172,8 @@ fn MailStatus(
             })
     };
     let waiting = data.pending + data.failed;
+    let configured = data.server.is_some();
+    let empty = data.recent.is_empty();
     let rows = data.recent.into_iter().map(|m| view! {
         <tr class="align-top">
             <td class="px-4 py-3">
@@ -200,12 +202,16 @@ fn MailStatus(
                     </button>
                 </ActionForm>
                 <ActionForm action=retry>
-                    <button type="submit" class=SECONDARY_BUTTON_CLASS disabled=!data.writable || waiting == 0>"Retry now"</button>
+                    <button type="submit" class=SECONDARY_BUTTON_CLASS disabled=!data.writable || waiting == 0 || !configured>"Retry now"</button>
                 </ActionForm>
                 <p role="status" class="text-sm">{test_result}</p>
             </div>
             <FormAlert error=test_error/>
-            <DataTable caption="Recent mail" columns=MAIL_COLUMNS>{rows}</DataTable>
+            {if empty {
+                view! { <p class="text-sm text-slate-500 dark:text-slate-400">"No mail has been sent yet. Invites, resets and approvals will show here."</p> }.into_any()
+            } else {
+                view! { <DataTable caption="Recent mail" columns=MAIL_COLUMNS>{rows}</DataTable> }.into_any()
+            }}
         </div>
     }
 }

@@ -1,8 +1,8 @@
 //! `/users/new`: create an active account with a temporary password.
 
-use crate::api::users::{CreateUser, assignable_roles, generate_password};
+use crate::api::users::{CreateUser, generate_password};
 use crate::components::form::{
-    Field, FormAlert, INPUT_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS, action_error,
+    Field, FormAlert, PRIMARY_BUTTON_CLASS, RoleSelect, SECONDARY_BUTTON_CLASS, action_error,
 };
 use crate::components::widgets::{PageHeader, Section};
 use leptos::prelude::*;
@@ -12,7 +12,6 @@ use leptos_meta::Title;
 pub fn NewUserPage() -> impl IntoView {
     let action = ServerAction::<CreateUser>::new();
     let error = action_error(action);
-    let roles = Resource::new(|| (), |_| assignable_roles());
     let password = RwSignal::new(String::new());
     let generate = Action::new(|_: &()| generate_password());
     Effect::new(move || {
@@ -31,26 +30,7 @@ pub fn NewUserPage() -> impl IntoView {
                     <Field name="username" label="Username" autocomplete="off" required=true error/>
                     <Field name="full_name" label="Full name" autocomplete="off" error/>
                     <Field name="email" label="Email" kind="email" autocomplete="off" required=true error/>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let roles = roles.await.unwrap_or_default();
-                            let fixed = roles.len() <= 1;
-                            let options = roles.into_iter().map(|r| {
-                                let selected = r == "user";
-                                view! { <option value=r.clone() selected=selected>{r.clone()}</option> }
-                            }).collect_view();
-                            view! {
-                                <div class="space-y-1">
-                                    <label for="field-role" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Role"</label>
-                                    <select id="field-role" name="role" class=INPUT_CLASS disabled=fixed aria-describedby="field-role-message">{options}</select>
-                                    {fixed.then(|| view! {
-                                        <input type="hidden" name="role" value="user"/>
-                                        <p id="field-role-message" class="text-xs text-slate-500 dark:text-slate-400">"Your role creates users with the user role only."</p>
-                                    })}
-                                </div>
-                            }
-                        })}
-                    </Suspense>
+                    <RoleSelect note="Your role creates users with the user role only."/>
                     <div class="flex items-end gap-2">
                         <div class="flex-1">
                             <Field name="temporary_password" label="Temporary password" autocomplete="new-password"

@@ -47,5 +47,27 @@ pub fn request_span(req: &Request<Body>) -> tracing::Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    tracing::info_span!("request", id = %request_id, method = %req.method(), path = %req.uri().path())
+    let path = redacted(req.uri().path());
+    tracing::info_span!("request", id = %request_id, method = %req.method(), path = %path)
+}
+
+/// The path as logs may show it: the token of a one-time link is a secret.
+fn redacted(path: &str) -> std::borrow::Cow<'_, str> {
+    match app::PUBLIC_LINK_PREFIXES
+        .iter()
+        .find(|prefix| path.starts_with(*prefix))
+    {
+        Some(prefix) => format!("{prefix}[token]").into(),
+        None => path.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn link_tokens_stay_out_of_the_logs() {
+        assert_eq!(super::redacted("/invite/abcDEF123"), "/invite/[token]");
+        assert_eq!(super::redacted("/reset/abc"), "/reset/[token]");
+        assert_eq!(super::redacted("/users/42"), "/users/42");
+    }
 }

@@ -432,8 +432,7 @@ pub async fn backdate(app: &TestApp, table: &str, column: &str, days: i64, key: 
         .value(Alias::new(column), past)
         .and_where(Expr::col(Alias::new(key.0)).eq(key.1))
         .to_owned();
-    let backend = db.get_database_backend();
-    let result = db.execute(backend.build(&stmt)).await.expect("backdate");
+    let result = db.execute(&stmt).await.expect("backdate");
     assert_eq!(result.rows_affected(), 1, "backdate {table}.{column}");
     let _ = db.close().await;
 }
