@@ -32,6 +32,7 @@ pub mod settings;
 pub mod setup;
 pub mod tokens;
 pub mod user_admin;
+pub mod user_list;
 mod user_tokens;
 pub mod users;
 

@@ -91,7 +91,7 @@ impl Profile<'_> {
         new: &Email,
         now: OffsetDateTime,
     ) -> Result<()> {
-        user_tokens::void_all(txn, user.id, user_tokens::EMAIL_CHANGE, now).await?;
+        user_tokens::replace_all(txn, user.id, user_tokens::EMAIL_CHANGE, now).await?;
         let expires_at = now + EMAIL_CHANGE_LIFETIME;
         let token = user_tokens::issue(
             txn,
@@ -154,7 +154,7 @@ impl Profile<'_> {
         .update(&txn)
         .await
         .map_err(|e| Error::from_unique(e, format!("Another account already uses {new}.")))?;
-        user_tokens::void_all(&txn, UserId(user.id), user_tokens::EMAIL_CHANGE, now).await?;
+        user_tokens::replace_all(&txn, UserId(user.id), user_tokens::EMAIL_CHANGE, now).await?;
         let user = User::from_row(user)?;
         let me = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
         let entry = Entry::new("profile.email.confirm")

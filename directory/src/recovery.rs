@@ -92,7 +92,7 @@ impl Recovery<'_> {
         let base_url = self.dir.base_url();
         let txn = self.dir.db().begin().await?;
         // One live link per account: a new request voids the older ones.
-        user_tokens::void_all(&txn, user.id, RESET, now).await?;
+        user_tokens::replace_all(&txn, user.id, RESET, now).await?;
         let token = user_tokens::issue(&txn, user.id, RESET, None, now, expires_at).await?;
         let link = format!("{base_url}/reset/{}", token.expose());
         if send {

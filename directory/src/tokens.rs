@@ -39,6 +39,8 @@ pub enum LinkProblem {
     Expired,
     Used,
     Revoked,
+    /// A newer link for the same thing was sent.
+    Replaced,
 }
 
 impl LinkProblem {
@@ -48,6 +50,7 @@ impl LinkProblem {
             Self::Expired => "link_expired",
             Self::Used => "link_used",
             Self::Revoked => "link_revoked",
+            Self::Replaced => "link_replaced",
         }
     }
 
@@ -59,6 +62,7 @@ impl LinkProblem {
             Self::Expired => "This link has expired. Ask for a new one.",
             Self::Used => "This link has already been used. Each link works once.",
             Self::Revoked => "This link was withdrawn by an administrator.",
+            Self::Replaced => "A newer link replaced this one. Use the link in the newest mail.",
         }
     }
 }

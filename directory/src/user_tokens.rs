@@ -30,6 +30,7 @@ pub(crate) async fn issue(
         created_at: Set(now),
         expires_at: Set(expires_at),
         used_at: Set(None),
+        replaced_at: Set(None),
     }
     .insert(conn)
     .await?;
@@ -54,6 +55,9 @@ pub(crate) async fn usable(
     if row.used_at.is_some() {
         return Err(Error::Link(LinkProblem::Used));
     }
+    if row.replaced_at.is_some() {
+        return Err(Error::Link(LinkProblem::Replaced));
+    }
     if row.expires_at <= now {
         return Err(Error::Link(LinkProblem::Expired));
     }
@@ -75,18 +79,19 @@ pub(crate) async fn consume(
     Ok(result.rows_affected == 1)
 }
 
-/// Voids every open token of `user` for `purpose` (a new one replaces them, or they are moot).
-pub(crate) async fn void_all(
+/// Marks every open token of `user` for `purpose` as replaced by a newer one.
+pub(crate) async fn replace_all(
     conn: &impl ConnectionTrait,
     user: UserId,
     purpose: &str,
     now: OffsetDateTime,
 ) -> Result<()> {
     user_tokens::Entity::update_many()
-        .col_expr(user_tokens::Column::UsedAt, Expr::value(now))
+        .col_expr(user_tokens::Column::ReplacedAt, Expr::value(now))
         .filter(user_tokens::Column::UserId.eq(user.0))
         .filter(user_tokens::Column::Purpose.eq(purpose))
         .filter(user_tokens::Column::UsedAt.is_null())
+        .filter(user_tokens::Column::ReplacedAt.is_null())
         .exec(conn)
         .await?;
     Ok(())
@@ -103,6 +108,7 @@ pub(crate) async fn pending_email(
         .filter(user_tokens::Column::UserId.eq(user.0))
         .filter(user_tokens::Column::Purpose.eq(EMAIL_CHANGE))
         .filter(user_tokens::Column::UsedAt.is_null())
+        .filter(user_tokens::Column::ReplacedAt.is_null())
         .filter(user_tokens::Column::ExpiresAt.gt(now))
         .order_by_desc(user_tokens::Column::CreatedAt)
         .one(conn)

@@ -2,22 +2,23 @@
 
 use crate::Directory;
 use crate::audit::{self, Entry};
-use crate::entities::{group_members, users};
+use crate::entities::users;
 use crate::error::{Error, Result};
 use crate::groups;
-use crate::ids::{Email, GroupId, UserId, Username};
+use crate::ids::{Email, UserId, Username};
 use crate::password_policy::{self, Candidate};
 use crate::passwords;
 use crate::policy::{self, Actor, Permission, Principal, Role};
 use crate::rules;
 use crate::secrets::SecretString;
 use crate::settings::PasswordPolicy;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use serde::Serialize;
+
+pub use crate::user_list::{ListQuery, SortKey, UserPage};
 use time::OffsetDateTime;
 
 /// Where an account stands: only active accounts sign in anywhere.
@@ -348,111 +349,6 @@ async fn taken(
     }
 }
 
-/// What the users list can be ordered by.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SortKey {
-    #[default]
-    Username,
-    Name,
-    Email,
-    Created,
-    LastLogin,
-}
-
-impl SortKey {
-    pub const ALL: [SortKey; 5] = [
-        Self::Username,
-        Self::Name,
-        Self::Email,
-        Self::Created,
-        Self::LastLogin,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Username => "username",
-            Self::Name => "name",
-            Self::Email => "email",
-            Self::Created => "created",
-            Self::LastLogin => "last_login",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|key| key.name() == name)
-    }
-
-    fn column(self) -> users::Column {
-        match self {
-            Self::Username => users::Column::Username,
-            Self::Name => users::Column::DisplayName,
-            Self::Email => users::Column::Email,
-            Self::Created => users::Column::CreatedAt,
-            Self::LastLogin => users::Column::LastLoginAt,
-        }
-    }
-}
-
-/// Filters, order and paging for the users list.
-#[derive(Clone, Debug, Default)]
-pub struct ListQuery {
-    /// Matched against username, names and email.
-    pub search: Option<String>,
-    pub status: Option<Status>,
-    pub role: Option<Role>,
-    pub group: Option<GroupId>,
-    pub sort: SortKey,
-    pub descending: bool,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct UserPage {
-    pub users: Vec<User>,
-    pub total: u64,
-}
-
-/// Builds the list's filter from the query; shared by the count and the page.
-fn list_filter(query: &ListQuery) -> Condition {
-    let mut filter = Condition::all();
-    if let Some(term) = query
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
-        let like = |column: users::Column| {
-            Expr::expr(Func::lower(Expr::col(column)))
-                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        filter = filter.add(
-            Condition::any()
-                .add(like(users::Column::Username))
-                .add(like(users::Column::Email))
-                .add(like(users::Column::DisplayName))
-                .add(like(users::Column::FirstName))
-                .add(like(users::Column::LastName)),
-        );
-    }
-    if let Some(status) = query.status {
-        filter = filter.add(users::Column::Status.eq(status.name()));
-    }
-    if let Some(role) = query.role {
-        filter = filter.add(users::Column::Role.eq(role.name()));
-    }
-    if let Some(group) = query.group {
-        let members = Query::select()
-            .column(group_members::Column::UserId)
-            .from(group_members::Entity)
-            .and_where(Expr::col(group_members::Column::GroupId).eq(group.0))
-            .to_owned();
-        filter = filter.add(Expr::col(users::Column::Id).in_subquery(members));
-    }
-    filter
-}
-
 /// The users service.
 pub struct Users<'a> {
     pub(crate) dir: &'a Directory,
@@ -502,36 +398,8 @@ impl Users<'_> {
         self.find(id).await?.ok_or(Error::NotFound("user"))
     }
 
-    /// Lists users matching the query, one page at a time, ordered as asked (then by
-    /// username, so pages never overlap).
-    pub async fn list(&self, actor: &Actor, query: ListQuery) -> Result<UserPage> {
-        policy::require(actor, Permission::UsersRead)?;
-        let per_page = query.per_page.clamp(1, 200);
-        let select = users::Entity::find().filter(list_filter(&query));
-        let total = select.clone().count(self.dir.db()).await?;
-        let order = if query.descending {
-            sea_orm::Order::Desc
-        } else {
-            sea_orm::Order::Asc
-        };
-        let mut select = select.order_by(query.sort.column(), order);
-        if query.sort != SortKey::Username {
-            select = select.order_by_asc(users::Column::Username);
-        }
-        let rows = select
-            .offset(query.page.saturating_mul(per_page))
-            .limit(per_page)
-            .all(self.dir.db())
-            .await?;
-        let users = rows
-            .into_iter()
-            .map(User::from_row)
-            .collect::<Result<_>>()?;
-        Ok(UserPage { users, total })
-    }
-
-    /// Sets a user's password (the command line, or an admin). Ends none of their sessions:
-    /// the reset flow of a later release does that.
+    /// Sets a user's password (the command line). Ends none of their sessions, as an admin's
+    /// password change in Keycloak does not; a reset link ends them all.
     pub async fn set_password(
         &self,
         actor: &Actor,
@@ -603,18 +471,6 @@ pub(crate) fn is_owner_or_system(actor: &Actor) -> bool {
     )
 }
 
-/// Makes `%`, `_` and `\` in a search term match themselves.
-fn escape_like(term: &str) -> String {
-    let mut escaped = String::with_capacity(term.len());
-    for c in term.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -626,10 +482,5 @@ mod tests {
             ("Ada".into(), "King Lovelace".into())
         );
         assert_eq!(split_full_name("Plato"), ("Plato".into(), String::new()));
-    }
-
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
     }
 }

@@ -120,7 +120,7 @@ async fn an_admin_reset_link_can_be_copied_or_mailed_and_replaces_older_links() 
     let (status, body) = call(&app, &client(), "password_reset_lookup", &[("token", &old)]).await;
     assert_eq!(
         (status, body["code"].as_str()),
-        (404, Some("link_used")),
+        (404, Some("link_replaced")),
         "{body}"
     );
     let (status, body) = call(

@@ -16,7 +16,7 @@ use leptos_meta::Title;
 
 const COLUMNS: &[Column] = &[
     ("Email", ""),
-    ("Role", ""),
+    ("Role", "hidden sm:table-cell"),
     ("Groups", "hidden lg:table-cell"),
     ("Invited by", "hidden xl:table-cell"),
     ("Expires", "hidden md:table-cell"),
@@ -167,16 +167,17 @@ fn InviteLine(
     let revoke_id = StoredValue::new(invite.id.clone());
     view! {
         <tr class="align-top">
-            <td class="max-w-[16rem] break-words px-4 py-3 font-medium">
+            <td class="max-w-[16rem] break-all px-4 py-3 font-medium sm:break-words">
                 {invite.email.clone()}
                 {expired.then(|| view! { <span class="ml-2"><Badge text="expired".to_string()/></span> })}
+                <span class="mt-1 block sm:hidden"><Badge text=invite.role.clone()/></span>
             </td>
-            <td class="px-4 py-3"><Badge text=invite.role.clone()/></td>
+            <td class="hidden px-4 py-3 sm:table-cell"><Badge text=invite.role.clone()/></td>
             <td class="hidden px-4 py-3 text-slate-600 dark:text-slate-400 lg:table-cell">{groups}</td>
             <td class="hidden px-4 py-3 text-slate-600 dark:text-slate-400 xl:table-cell">{invite.invited_by.clone()}</td>
             <td class="hidden whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-400 md:table-cell">{invite.expires.clone()}</td>
             <td class="px-4 py-3">
-                <div class="flex flex-wrap justify-end gap-2 sm:flex-nowrap">
+                <div class="flex flex-col items-end gap-2 sm:flex-row sm:justify-end">
                     <ActionForm action=reissue attr:aria-label=format!("Resend the invite to {}", invite.email)>
                         <input type="hidden" name="id" value=resend_id/>
                         <input type="hidden" name="send" value="on"/>

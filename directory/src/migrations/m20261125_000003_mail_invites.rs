@@ -141,6 +141,7 @@ async fn create_user_tokens(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("expires_at"))
                 .col(timestamp_with_time_zone_null("used_at"))
+                .col(timestamp_with_time_zone_null("replaced_at"))
                 .foreign_key(&mut user_key("user_tokens", "user_id"))
                 .to_owned(),
         )
