@@ -17,6 +17,10 @@ pub fn ConfirmDialog(
     /// Red for actions that take something away; off for ones that give (approval).
     #[prop(default = true)]
     danger: bool,
+    /// Centre the dialog on the screen instead of under the button: inside a scrolling
+    /// table an anchored dialog would be clipped.
+    #[prop(optional)]
+    centered: bool,
     /// The form with the final button ("Delete ada").
     children: ChildrenFn,
 ) -> impl IntoView {
@@ -32,14 +36,30 @@ pub fn ConfirmDialog(
         return view! { <button type="button" class=button disabled=true>{label}</button> }
             .into_any();
     }
-    let title_id = format!("confirm-{}", label.to_lowercase().replace(' ', "-"));
+    let place = if centered {
+        "fixed left-1/2 top-1/3 -translate-x-1/2"
+    } else {
+        "absolute right-0 mt-2"
+    };
+    // The title names the target, so several dialogs on one page (a list) get distinct ids.
+    let slug: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let title_id = format!("confirm-{slug}");
     let labelled_by = title_id.clone();
     view! {
         <details class="group relative">
             <summary class=format!("{button} cursor-pointer list-none")>{label}</summary>
             <div role="dialog" aria-modal="false" aria-labelledby=labelled_by
-                class="absolute right-0 z-30 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-lg border border-slate-200 bg-white p-4 text-left shadow-xl dark:border-slate-700 dark:bg-slate-900">
-                <h2 id=title_id class="text-base font-semibold">{title}</h2>
+                class=format!("{place} z-30 w-80 max-w-[calc(100vw-2rem)] rounded-lg border border-slate-200 bg-white p-4 text-left shadow-xl dark:border-slate-700 dark:bg-slate-900")>
+                <h2 id=title_id class="text-base font-semibold [overflow-wrap:anywhere]">{title}</h2>
                 <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">{text}</p>
                 <div class="mt-4">{children()}</div>
             </div>

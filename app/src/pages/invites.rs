@@ -188,7 +188,7 @@ fn InviteLine(
                         <button type="submit" class=SECONDARY_BUTTON_CLASS title="Makes a new link to copy; earlier links stop working">"New link"</button>
                     </ActionForm>
                     <ConfirmDialog label="Revoke" title=format!("Revoke the invite to {}?", invite.email)
-                        text="The link stops working at once. You can invite the address again later.".to_string() enabled=true>
+                        text="The link stops working at once. You can invite the address again later.".to_string() enabled=true centered=true>
                         <ActionForm action=revoke>
                             <input type="hidden" name="id" value=revoke_id.get_value()/>
                             <button type="submit" class=crate::components::form::DANGER_BUTTON_CLASS>"Revoke invite"</button>
