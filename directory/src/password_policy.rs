@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn weak_passwords_get_zxcvbn_advice() {
-        let advice = weakness("Password123", &[]).expect("weak");
+        let advice = weakness("Password123", &[]).unwrap_or_default();
         assert!(
             advice.starts_with("This password is too easy to guess."),
             "{advice}"

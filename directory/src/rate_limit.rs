@@ -130,6 +130,8 @@ pub async fn forget_old(dir: &Directory) -> Result<u64> {
 mod tests {
     use super::*;
 
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
     const RULE: Rule = Rule {
         name: "test",
         interval: Duration::seconds(1),
@@ -137,47 +139,50 @@ mod tests {
     };
 
     #[test]
-    fn a_burst_passes_then_one_per_interval() {
+    fn a_burst_passes_then_one_per_interval() -> TestResult {
         let t0 = OffsetDateTime::UNIX_EPOCH;
         let mut tat = t0;
         for _ in 0..3 {
-            tat = decide(RULE, tat, t0).unwrap();
+            tat = decide(RULE, tat, t0)?;
         }
         match decide(RULE, tat, t0) {
             Err(Error::RateLimited(wait)) => assert_eq!(wait, 1),
             other => panic!("expected a refusal, got {other:?}"),
         }
         let later = t0 + Duration::seconds(1);
-        tat = decide(RULE, tat, later).unwrap();
+        tat = decide(RULE, tat, later)?;
         assert!(decide(RULE, tat, later).is_err());
+        Ok(())
     }
 
     #[test]
-    fn an_idle_bucket_refills() {
+    fn an_idle_bucket_refills() -> TestResult {
         let t0 = OffsetDateTime::UNIX_EPOCH;
         let mut tat = t0;
         for _ in 0..3 {
-            tat = decide(RULE, tat, t0).unwrap();
+            tat = decide(RULE, tat, t0)?;
         }
         let much_later = t0 + Duration::minutes(5);
         for _ in 0..3 {
-            tat = decide(RULE, tat, much_later).unwrap();
+            tat = decide(RULE, tat, much_later)?;
         }
         assert!(decide(RULE, tat, much_later).is_err());
+        Ok(())
     }
 
     #[test]
-    fn the_wait_is_rounded_up_to_whole_seconds() {
+    fn the_wait_is_rounded_up_to_whole_seconds() -> TestResult {
         let rule = Rule {
             name: "slow",
             interval: Duration::minutes(5),
             burst: 1,
         };
         let t0 = OffsetDateTime::UNIX_EPOCH;
-        let tat = decide(rule, t0, t0).unwrap();
+        let tat = decide(rule, t0, t0)?;
         match decide(rule, tat, t0 + Duration::milliseconds(1500)) {
             Err(Error::RateLimited(wait)) => assert_eq!(wait, 299),
             other => panic!("expected a refusal, got {other:?}"),
         }
+        Ok(())
     }
 }

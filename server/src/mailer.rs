@@ -223,9 +223,11 @@ async fn send_due(
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn urls_give_host_port_tls_and_credentials() {
-        let t = SmtpTarget::parse("smtp://mailer:p%40ss@mail.example.com?tls=tls").unwrap();
+    fn urls_give_host_port_tls_and_credentials() -> TestResult {
+        let t = SmtpTarget::parse("smtp://mailer:p%40ss@mail.example.com?tls=tls")?;
         assert_eq!(
             (t.host.as_str(), t.port, t.tls),
             ("mail.example.com", 465, Tls::Implicit)
@@ -234,16 +236,17 @@ mod tests {
         assert_eq!(t.password.as_ref().map(|p| p.expose()), Some("p@ss"));
         assert_eq!(t.describe(), "mail.example.com:465 (TLS, as mailer)");
 
-        let t = SmtpTarget::parse("smtp://127.0.0.1:2525?tls=none").unwrap();
+        let t = SmtpTarget::parse("smtp://127.0.0.1:2525?tls=none")?;
         assert_eq!((t.port, t.tls, t.user), (2525, Tls::None, None));
-        let t = SmtpTarget::parse("smtp://mail.example.com").unwrap();
+        let t = SmtpTarget::parse("smtp://mail.example.com")?;
         assert_eq!((t.port, t.tls), (587, Tls::StartTls));
         assert!(!format!("{t:?}").contains("p@ss"));
+        Ok(())
     }
 
     #[test]
-    fn messages_carry_both_parts_and_the_logo() {
-        let from: Mailbox = "Gatehouse <noreply@localhost>".parse().unwrap();
+    fn messages_carry_both_parts_and_the_logo() -> TestResult {
+        let from: Mailbox = "Gatehouse <noreply@localhost>".parse()?;
         let mail = Delivery {
             id: 1,
             to: "ada@example.org".into(),
@@ -251,10 +254,11 @@ mod tests {
             text: "plain body".into(),
             html: "<p>html body</p>".into(),
         };
-        let raw = String::from_utf8(compose(&from, &mail).unwrap().formatted()).unwrap();
+        let raw = String::from_utf8(compose(&from, &mail)?.formatted())?;
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/plain"));
         assert!(raw.contains("text/html"));
         assert!(raw.contains("Content-ID: <logo>"));
+        Ok(())
     }
 }
