@@ -21,6 +21,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
+use std::collections::HashMap;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -158,12 +159,13 @@ impl Invites<'_> {
             .all(self.dir.db())
             .await?;
         let now = self.dir.now();
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let names = self.group_names(&row).await?;
-            out.push(to_invite(row, names, now)?);
-        }
-        Ok(out)
+        let names = self.group_names(&rows).await?;
+        rows.into_iter()
+            .map(|row| {
+                let groups = named(&row, &names);
+                to_invite(row, groups, now)
+            })
+            .collect()
     }
 
     pub async fn pending_count(&self) -> Result<u64> {
@@ -202,7 +204,8 @@ impl Invites<'_> {
         if send {
             self.dir.wake_mailer();
         }
-        let names = self.group_names(&row).await?;
+        let names = self.group_names(std::slice::from_ref(&row)).await?;
+        let names = named(&row, &names);
         Ok(Issued {
             invite: to_invite(row, names, now)?,
             link: SecretString::new(link),
@@ -343,19 +346,21 @@ impl Invites<'_> {
         Ok(names)
     }
 
-    async fn group_names(&self, row: &invites::Model) -> Result<Vec<String>> {
-        let ids: Vec<Uuid> = serde_json::from_str(&row.group_ids).unwrap_or_default();
+    /// The names of every group the invites name, in one query.
+    async fn group_names(&self, rows: &[invites::Model]) -> Result<HashMap<Uuid, String>> {
+        let ids: Vec<Uuid> = rows.iter().flat_map(group_ids).collect();
         if ids.is_empty() {
-            return Ok(Vec::new());
+            return Ok(HashMap::new());
         }
-        Ok(crate::entities::groups::Entity::find()
+        let pairs: Vec<(Uuid, String)> = crate::entities::groups::Entity::find()
             .select_only()
+            .column(crate::entities::groups::Column::Id)
             .column(crate::entities::groups::Column::Name)
             .filter(crate::entities::groups::Column::Id.is_in(ids))
-            .order_by_asc(crate::entities::groups::Column::Name)
             .into_tuple()
             .all(self.dir.db())
-            .await?)
+            .await?;
+        Ok(pairs.into_iter().collect())
     }
 
     fn link(&self, token: &SecretString) -> String {
@@ -397,6 +402,20 @@ async fn refuse_known_email(conn: &impl ConnectionTrait, email: &Email) -> Resul
         )));
     }
     Ok(())
+}
+
+fn group_ids(row: &invites::Model) -> Vec<Uuid> {
+    serde_json::from_str(&row.group_ids).unwrap_or_default()
+}
+
+/// The invite's group names, sorted; a group deleted since is left out.
+fn named(row: &invites::Model, names: &HashMap<Uuid, String>) -> Vec<String> {
+    let mut list: Vec<String> = group_ids(row)
+        .iter()
+        .filter_map(|id| names.get(id).cloned())
+        .collect();
+    list.sort();
+    list
 }
 
 fn state(row: &invites::Model, now: OffsetDateTime) -> InviteState {
