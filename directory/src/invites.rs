@@ -3,7 +3,7 @@
 
 use crate::Directory;
 use crate::audit::{self, Entry};
-use crate::entities::{invites, users as user_rows};
+use crate::entities::invites;
 use crate::error::{Error, Result};
 use crate::groups;
 use crate::ids::{Email, GroupId};
@@ -383,11 +383,7 @@ impl Invites<'_> {
 }
 
 async fn refuse_known_email(conn: &impl ConnectionTrait, email: &Email) -> Result<()> {
-    let users = user_rows::Entity::find()
-        .filter(user_rows::Column::Email.eq(email.as_str()))
-        .count(conn)
-        .await?;
-    if users > 0 {
+    if users::email_in_use(conn, email).await? {
         return Err(Error::Conflict(format!("{email} already has an account.")));
     }
     let open = invites::Entity::find()

@@ -17,10 +17,7 @@ use crate::tokens::LinkProblem;
 use crate::user_admin::{UserUpdate, write_profile};
 use crate::user_tokens;
 use crate::users::User;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set, TransactionTrait};
 use time::{Duration, OffsetDateTime};
 
 /// How long a confirmation link for a new email address works.
@@ -49,17 +46,21 @@ impl Profile<'_> {
     /// edit users anyway are not held by the lock).
     pub async fn update(&self, actor: &Actor, update: UserUpdate) -> Result<User> {
         let user = self.load(actor).await?;
-        if self.dir.settings().lock_profiles().await? && !actor.can(Permission::UsersUpdate) {
+        let settings = self.dir.settings().current().await?;
+        if settings.lock_profiles && !actor.can(Permission::UsersUpdate) {
             return Err(Error::NotAllowed(
                 "Profiles are locked: ask an administrator to change your name or email.".into(),
             ));
         }
         let mut valid = update.validate(user.username.as_str())?;
-        let verify =
-            valid.email != user.email && self.dir.settings().current().await?.verify_email_changes;
+        let verify = valid.email != user.email && settings.verify_email_changes;
         let new_email = valid.email.clone();
         if verify {
-            refuse_taken_email(self.dir.db(), &new_email).await?;
+            if crate::users::email_in_use(self.dir.db(), &new_email).await? {
+                return Err(Error::Conflict(format!(
+                    "Another account already uses {new_email}."
+                )));
+            }
             // The old address stays until the new one proves it is reachable.
             valid.email = user.email.clone();
         }
@@ -219,17 +220,4 @@ impl Profile<'_> {
         let user = self.load(actor).await?;
         avatars::remove(self.dir, actor, &user).await
     }
-}
-
-async fn refuse_taken_email(conn: &impl ConnectionTrait, email: &Email) -> Result<()> {
-    let taken = user_rows::Entity::find()
-        .filter(user_rows::Column::Email.eq(email.as_str()))
-        .count(conn)
-        .await?;
-    if taken > 0 {
-        return Err(Error::Conflict(format!(
-            "Another account already uses {email}."
-        )));
-    }
-    Ok(())
 }

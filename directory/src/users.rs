@@ -323,6 +323,15 @@ pub(crate) async fn guard_target(
     Ok(())
 }
 
+/// Whether an account already uses `email` (checked before sending anything to it).
+pub(crate) async fn email_in_use(conn: &impl ConnectionTrait, email: &Email) -> Result<bool> {
+    let count = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .count(conn)
+        .await?;
+    Ok(count > 0)
+}
+
 /// Names which unique field clashed, so the person knows what to change.
 async fn taken(
     conn: &impl ConnectionTrait,

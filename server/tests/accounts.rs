@@ -29,12 +29,7 @@ async fn built_in_groups_exist_and_new_users_join_ldapusers() {
     );
     let bob = cli_user(&app, "bob", "user");
     let detail = get_user(&app, &ada, &bob).await;
-    let groups: Vec<_> = detail["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["name"].as_str().unwrap())
-        .collect();
+    let groups = common::group_names(&detail);
     assert_eq!(groups, ["ldapusers"]);
     assert_eq!(detail["uid_number"], 10001, "the owner took 10000");
     let ldapusers = groups_id(&app, &ada, "ldapusers").await;
@@ -182,12 +177,7 @@ async fn pending_users_cannot_sign_in_until_approved_into_groups() {
     assert_eq!(status, 200, "{body}");
     let detail = get_user(&app, &ada, &carol).await;
     assert_eq!(detail["user"]["status"], "active");
-    let groups: Vec<_> = detail["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["name"].as_str().unwrap())
-        .collect();
+    let groups = common::group_names(&detail);
     assert_eq!(groups, ["ldapusers", "staff"]);
 
     // Created by an admin, so the temporary password must be replaced first.

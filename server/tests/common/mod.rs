@@ -405,6 +405,16 @@ pub async fn owner(app: &TestApp) -> reqwest::Client {
     c
 }
 
+/// The names in a user's or profile's `groups` list, in order.
+pub fn group_names(detail: &Value) -> Vec<String> {
+    detail["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
 pub async fn groups_id(app: &TestApp, c: &reqwest::Client, name: &str) -> String {
     let (_, groups) = call(app, c, "groups", &[]).await;
     groups
