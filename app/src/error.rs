@@ -72,7 +72,9 @@ impl From<directory::Error> for AppError {
             E::Conflict(_) => http::StatusCode::CONFLICT,
             E::NotFound(_) | E::SetupComplete | E::Link(_) => http::StatusCode::NOT_FOUND,
             E::RateLimited(_) => http::StatusCode::TOO_MANY_REQUESTS,
-            E::Unauthenticated | E::InvalidCredentials => http::StatusCode::UNAUTHORIZED,
+            E::Unauthenticated | E::InvalidCredentials | E::SignInExpired => {
+                http::StatusCode::UNAUTHORIZED
+            }
             E::AccountInactive(_) | E::Forbidden(_) | E::NotAllowed(_) => {
                 http::StatusCode::FORBIDDEN
             }

@@ -10,6 +10,7 @@ pub mod pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod url;
 
 use components::layout::Dashboard;
 use leptos::prelude::*;
@@ -21,7 +22,7 @@ use pages::group_detail::GroupDetailPage;
 use pages::groups::{GroupsPage, NewGroupPage};
 use pages::invite_accept::InviteAcceptPage;
 use pages::invites::InvitesPage;
-use pages::login::LoginPage;
+use pages::login::{LoginCodePage, LoginPage};
 use pages::not_found::NotFound;
 use pages::overview::OverviewPage;
 use pages::password::ChangePasswordPage;
@@ -31,12 +32,13 @@ use pages::recovery::{ForgotPage, ResetPage, VerifyEmailPage};
 use pages::register::RegisterPage;
 use pages::settings::SettingsPage;
 use pages::setup::SetupPage;
+use pages::two_factor::TwoFactorPage;
 use pages::user_detail::UserDetailPage;
 use pages::user_new::NewUserPage;
 use pages::users::UsersPage;
 
 /// Pages anyone may open without signing in; every other page needs a session.
-pub const PUBLIC_PAGES: &[&str] = &["/login", "/setup", "/register", "/forgot"];
+pub const PUBLIC_PAGES: &[&str] = &["/login", "/login/code", "/setup", "/register", "/forgot"];
 /// Pages under these prefixes carry a one-time link's token and need no session either.
 pub const PUBLIC_LINK_PREFIXES: &[&str] = &["/invite/", "/reset/", "/verify-email/"];
 
@@ -48,6 +50,16 @@ pub fn is_public_page(path: &str) -> bool {
 /// and the server functions they may call meanwhile.
 pub const PASSWORD_PAGE: &str = "/password";
 pub const PASSWORD_ENDPOINTS: &[&str] = &["/api/password_change", "/api/logout", "/api/me"];
+
+/// Where a user without 2FA is held while it is mandatory, and what they may call meanwhile.
+pub const MFA_SETUP_PAGE: &str = "/two-factor";
+pub const MFA_SETUP_ENDPOINTS: &[&str] = &[
+    "/api/mfa_setup_begin",
+    "/api/mfa_setup_confirm",
+    "/api/mfa_status",
+    "/api/logout",
+    "/api/me",
+];
 
 /// The HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -107,6 +119,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/login/code") view=LoginCodePage/>
+                <Route path=path!("/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
                 <Route path=path!("/password") view=ChangePasswordPage/>
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot") view=ForgotPage/>

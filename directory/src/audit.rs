@@ -59,11 +59,17 @@ pub async fn record(
     at: OffsetDateTime,
     entry: Entry,
 ) -> Result<()> {
-    let (actor_id, actor_name) = match &actor.principal {
+    let (mut actor_id, mut actor_name) = match &actor.principal {
         Principal::Anonymous => (None, None),
         Principal::System => (None, Some("system".to_string())),
         Principal::User { id, username, .. } => (Some(id.0), Some(username.to_string())),
     };
+    // Under impersonation the administrator is the actor, acting on behalf of the user.
+    let (mut on_behalf_of_id, mut on_behalf_of_name) = (None, None);
+    if let Some(admin) = &actor.impersonator {
+        on_behalf_of_id = actor_id.replace(admin.id.0);
+        on_behalf_of_name = actor_name.replace(admin.username.to_string());
+    }
     audit_log::ActiveModel {
         at: Set(at),
         actor_id: Set(actor_id),
@@ -75,6 +81,8 @@ pub async fn record(
         ip: Set(actor.ip.clone()),
         user_agent: Set(actor.user_agent.as_deref().map(truncate_agent)),
         details: Set(entry.details.to_string()),
+        on_behalf_of_id: Set(on_behalf_of_id),
+        on_behalf_of_name: Set(on_behalf_of_name),
         ..Default::default()
     }
     .insert(conn)
@@ -93,6 +101,8 @@ pub struct AuditEvent {
     pub id: i64,
     pub at: OffsetDateTime,
     pub actor: Option<String>,
+    /// The user an administrator was impersonating when they did this.
+    pub on_behalf_of: Option<String>,
     pub action: String,
     pub target: Option<String>,
     pub ip: Option<String>,
@@ -131,6 +141,7 @@ impl Audit<'_> {
                 id: row.id,
                 at: row.at,
                 actor: row.actor_name,
+                on_behalf_of: row.on_behalf_of_name,
                 action: row.action,
                 target: row.target_name,
                 ip: row.ip,

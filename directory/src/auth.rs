@@ -5,13 +5,69 @@ use crate::audit::{self, Entry};
 use crate::entities::users;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
+use crate::mfa::SecondFactor;
 use crate::password_policy;
 use crate::passwords;
 use crate::policy::{Actor, Role};
+use crate::policy::{Impersonator, Permission};
 use crate::rate_limit;
 use crate::secrets::SecretString;
+use crate::sessions::ImpersonationMark;
+use crate::temp_logins::{self, Redeemed};
 use crate::users::{Status, User};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+/// How long the second step of a sign-in may take after the password.
+pub const SECOND_STEP_WINDOW: Duration = Duration::minutes(5);
+
+/// A password accepted, its second factor still owed. Grants nothing; the web session keeps
+/// it apart from a signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSignIn {
+    pub user: UserId,
+    #[serde(with = "time::serde::timestamp")]
+    pub started_at: OffsetDateTime,
+}
+
+/// Where a sign-in stands after the password.
+#[derive(Debug)]
+pub enum SignIn {
+    Complete(User),
+    /// The password was an administrator's impersonation password for this user.
+    Impersonated {
+        user: User,
+        by: Impersonator,
+        until: OffsetDateTime,
+    },
+    SecondFactor(PendingSignIn),
+}
+
+/// A signed-in session's user, and the administrator behind it when impersonated.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub user: User,
+    pub impersonator: Option<Impersonator>,
+}
+
+impl SessionUser {
+    pub fn actor(&self, ip: Option<String>, user_agent: Option<String>) -> Actor {
+        Actor {
+            impersonator: self.impersonator.clone(),
+            ..self.user.as_actor(ip, user_agent)
+        }
+    }
+}
+
+/// What completed a sign-in, for the audit row and the password-age check.
+#[derive(Clone, Copy)]
+enum How {
+    Password { changed_at: OffsetDateTime },
+    SecondFactor(SecondFactor),
+    Impersonation,
+    OwnerRecovery,
+}
 
 /// The longest sign-in name we look up or write to the audit log.
 const LOGIN_MAX: usize = 254;
@@ -22,33 +78,33 @@ pub struct Auth<'a> {
 }
 
 impl Auth<'_> {
-    /// Checks a username-or-email and password. `actor` is the anonymous request (its IP and
-    /// user agent go into the audit row). Unknown accounts and wrong passwords get the same
-    /// error after the same amount of hashing work.
-    pub async fn login(&self, actor: &Actor, login: &str, password: &SecretString) -> Result<User> {
+    /// Checks a username-or-email and password (or a live temporary password). `actor` is
+    /// the anonymous request (its IP and user agent go into the audit row). Unknown accounts
+    /// and wrong passwords get the same error after the same amount of work. A user with 2FA
+    /// gets [`SignIn::SecondFactor`]: nothing is granted until [`Auth::second_factor`].
+    pub async fn login(
+        &self,
+        actor: &Actor,
+        login: &str,
+        password: &SecretString,
+    ) -> Result<SignIn> {
         let login = login.trim().to_lowercase();
         rate_limit::hit_ip(self.dir, rate_limit::LOGIN_PER_IP, actor).await?;
         if !login.is_empty() {
             rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &login).await?;
         }
-        let row = if login.is_empty() || login.chars().count() > LOGIN_MAX {
-            None
-        } else {
-            let column = if login.contains('@') {
-                users::Column::Email
-            } else {
-                users::Column::Username
-            };
-            users::Entity::find()
-                .filter(column.eq(login.as_str()))
-                .one(self.dir.db())
-                .await?
-        };
+        let row = self.find_login(&login).await?;
         let stored = row.as_ref().and_then(|r| r.password_hash.as_deref());
         let matches = passwords::verify(password, stored, self.dir.decoy_hash()).await?;
         let now = self.dir.now();
+        let redeemed = if matches {
+            None
+        } else {
+            let id = row.as_ref().map_or_else(UserId::new, |r| UserId(r.id));
+            temp_logins::redeem(self.dir.db(), self.dir.secret_key(), id, password, now).await?
+        };
         let row = match row {
-            Some(row) if matches => row,
+            Some(row) if matches || redeemed.is_some() => row,
             _ => {
                 let entry = Entry::new("auth.login.failed").detail("login", login.as_str());
                 audit::record(self.dir.db(), actor, now, entry).await?;
@@ -66,8 +122,92 @@ impl Auth<'_> {
             audit::record(self.dir.db(), &signed_in, now, entry).await?;
             return Err(Error::AccountInactive(inactive_message(user.status)));
         }
-        let policy = crate::settings::load(self.dir.db()).await?.password;
-        let too_old = password_policy::expired(&policy, changed_at, now);
+        match redeemed {
+            None if user.mfa_enabled => Ok(SignIn::SecondFactor(PendingSignIn {
+                user: user.id,
+                started_at: now,
+            })),
+            None => {
+                let how = How::Password { changed_at };
+                Ok(SignIn::Complete(self.finish(&signed_in, user, how).await?))
+            }
+            Some(Redeemed::OwnerRecovery) => Ok(SignIn::Complete(
+                self.finish(&signed_in, user, How::OwnerRecovery).await?,
+            )),
+            Some(Redeemed::Impersonation { by, until }) => {
+                let mut acting = signed_in;
+                acting.impersonator = Some(by.clone());
+                let user = self.finish(&acting, user, How::Impersonation).await?;
+                Ok(SignIn::Impersonated { user, by, until })
+            }
+        }
+    }
+
+    async fn find_login(&self, login: &str) -> Result<Option<users::Model>> {
+        if login.is_empty() || login.chars().count() > LOGIN_MAX {
+            return Ok(None);
+        }
+        let column = if login.contains('@') {
+            users::Column::Email
+        } else {
+            users::Column::Username
+        };
+        Ok(users::Entity::find()
+            .filter(column.eq(login))
+            .one(self.dir.db())
+            .await?)
+    }
+
+    /// The second step of a sign-in with 2FA: a TOTP code or a backup code, within five
+    /// minutes of the password.
+    pub async fn second_factor(
+        &self,
+        actor: &Actor,
+        pending: &PendingSignIn,
+        code: &str,
+    ) -> Result<User> {
+        let now = self.dir.now();
+        if now - pending.started_at > SECOND_STEP_WINDOW || now < pending.started_at {
+            return Err(Error::SignInExpired);
+        }
+        let key = format!("2fa:{}", pending.user);
+        rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &key).await?;
+        let Some(user) = self.session_user(pending.user).await? else {
+            return Err(Error::SignInExpired);
+        };
+        let signed_in = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
+        match self.dir.mfa().check(user.id, code).await? {
+            Some(factor) => {
+                self.finish(&signed_in, user, How::SecondFactor(factor))
+                    .await
+            }
+            None => {
+                let entry =
+                    Entry::new("auth.2fa.failed").target("user", user.id, user.username.as_str());
+                audit::record(self.dir.db(), &signed_in, now, entry).await?;
+                Err(Error::invalid(
+                    "code",
+                    "That code is not right. Use the newest code from your app, or a backup code.",
+                ))
+            }
+        }
+    }
+
+    /// Records a completed sign-in: last sign-in time, an expired password, the audit row.
+    async fn finish(&self, actor: &Actor, user: User, how: How) -> Result<User> {
+        let now = self.dir.now();
+        let too_old = match how {
+            How::Password { changed_at } => {
+                let policy = crate::settings::load(self.dir.db()).await?.password;
+                password_policy::expired(&policy, changed_at, now)
+            }
+            How::SecondFactor(_) => {
+                let changed_at = self.changed_at(&user).await?.unwrap_or(user.created_at);
+                let policy = crate::settings::load(self.dir.db()).await?.password;
+                password_policy::expired(&policy, changed_at, now)
+            }
+            How::Impersonation | How::OwnerRecovery => false,
+        };
         let txn = self.dir.db().begin().await?;
         let mut update = users::ActiveModel {
             id: Set(user.id.0),
@@ -75,19 +215,32 @@ impl Auth<'_> {
             ..Default::default()
         };
         let mut entry = Entry::new("auth.login").target("user", user.id, user.username.as_str());
+        entry = match how {
+            How::Password { .. } => entry,
+            How::SecondFactor(factor) => entry.detail("second_factor", factor.name()),
+            How::Impersonation => entry.detail("impersonation", true),
+            How::OwnerRecovery => entry.detail("owner_recovery", true),
+        };
         if too_old && !user.must_change_password {
             // The gate then holds the session on the password page until it is changed.
             update.must_change_password = Set(true);
             entry = entry.detail("password_expired", true);
         }
         update.update(&txn).await?;
-        audit::record(&txn, &signed_in, now, entry).await?;
+        audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
         Ok(User {
             last_login_at: Some(now),
             must_change_password: user.must_change_password || too_old,
             ..user
         })
+    }
+
+    async fn changed_at(&self, user: &User) -> Result<Option<OffsetDateTime>> {
+        Ok(users::Entity::find_by_id(user.id.0)
+            .one(self.dir.db())
+            .await?
+            .and_then(|row| row.password_changed_at))
     }
 
     /// Records a sign-out; the transport ends the session itself.
@@ -99,6 +252,41 @@ impl Auth<'_> {
             Entry::new("auth.logout"),
         )
         .await
+    }
+
+    /// The user behind a session and, for an impersonation session, the administrator; `None`
+    /// once the user may no longer sign in, the impersonation window has closed, or the
+    /// administrator has lost the right to impersonate.
+    pub async fn session(
+        &self,
+        id: UserId,
+        impersonation: Option<&ImpersonationMark>,
+    ) -> Result<Option<SessionUser>> {
+        let Some(user) = self.session_user(id).await? else {
+            return Ok(None);
+        };
+        let Some(mark) = impersonation else {
+            return Ok(Some(SessionUser {
+                user,
+                impersonator: None,
+            }));
+        };
+        if self.dir.now() >= mark.until {
+            return Ok(None);
+        }
+        let Some(admin) = self.session_user(mark.by).await? else {
+            return Ok(None);
+        };
+        if !admin.as_actor(None, None).can(Permission::UsersImpersonate) {
+            return Ok(None);
+        }
+        Ok(Some(SessionUser {
+            user,
+            impersonator: Some(Impersonator {
+                id: admin.id,
+                username: admin.username,
+            }),
+        }))
     }
 
     /// The user behind a session, if that user still exists and may still sign in.

@@ -37,6 +37,9 @@ pub enum Error {
     /// Too many attempts; try again after this many seconds.
     #[error("Too many attempts. Try again in {0} seconds.")]
     RateLimited(u64),
+    /// The second step of a sign-in came too late, or its session is gone.
+    #[error("Your sign-in took too long. Enter your password again.")]
+    SignInExpired,
     /// First-run setup was asked for after an owner exists.
     #[error("setup is already complete")]
     SetupComplete,
@@ -65,6 +68,7 @@ impl Error {
             Self::AccountInactive(_) => "account_inactive",
             Self::Forbidden(_) | Self::NotAllowed(_) => "forbidden",
             Self::SetupComplete => "setup_complete",
+            Self::SignInExpired => "sign_in_expired",
             Self::Link(problem) => problem.code(),
             Self::RateLimited(_) => "rate_limited",
             Self::Database(_) | Self::Internal(_) => "internal",

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod auth;
 pub mod avatars;
+mod backup_codes;
 pub mod clock;
 mod db;
 pub mod entities;
@@ -15,6 +16,7 @@ pub mod groups;
 pub mod ids;
 pub mod invites;
 pub mod mail;
+pub mod mfa;
 pub mod migrations;
 pub mod outbox;
 pub mod password_policy;
@@ -22,15 +24,19 @@ pub mod passwords;
 pub mod policy;
 mod posix_ids;
 pub mod profile;
+pub mod qr;
 pub mod rate_limit;
 pub mod recovery;
 pub mod registration;
 pub mod rules;
+mod sealed;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
 pub mod setup;
+pub mod temp_logins;
 pub mod tokens;
+pub mod totp;
 pub mod user_admin;
 pub mod user_list;
 mod user_tokens;
@@ -39,7 +45,7 @@ pub mod users;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, Result};
 pub use ids::{Email, GroupId, UserId, Username};
-pub use policy::{Actor, Permission, Principal, Role};
+pub use policy::{Actor, Impersonator, Permission, Principal, Role};
 pub use secrets::{SecretKey, SecretString};
 pub use users::{Status, User};
 
@@ -199,6 +205,14 @@ impl Directory {
 
     pub fn recovery(&self) -> recovery::Recovery<'_> {
         recovery::Recovery { dir: self }
+    }
+
+    pub fn mfa(&self) -> mfa::Mfa<'_> {
+        mfa::Mfa { dir: self }
+    }
+
+    pub fn temp_logins(&self) -> temp_logins::TempLogins<'_> {
+        temp_logins::TempLogins { dir: self }
     }
 
     pub fn registration(&self) -> registration::Registration<'_> {

@@ -13,6 +13,8 @@ pub enum Permission {
     UsersSuspend,
     UsersDelete,
     UsersSetRole,
+    /// Sign in as another user with a temporary password.
+    UsersImpersonate,
     GroupsRead,
     GroupsWrite,
     AppsRead,
@@ -23,13 +25,14 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Self::UsersRead,
         Self::UsersCreate,
         Self::UsersUpdate,
         Self::UsersSuspend,
         Self::UsersDelete,
         Self::UsersSetRole,
+        Self::UsersImpersonate,
         Self::GroupsRead,
         Self::GroupsWrite,
         Self::AppsRead,
@@ -47,6 +50,7 @@ impl Permission {
             Self::UsersSuspend => "users.suspend",
             Self::UsersDelete => "users.delete",
             Self::UsersSetRole => "users.set_role",
+            Self::UsersImpersonate => "users.impersonate",
             Self::GroupsRead => "groups.read",
             Self::GroupsWrite => "groups.write",
             Self::AppsRead => "apps.read",
@@ -167,12 +171,22 @@ pub enum Principal {
     },
 }
 
+/// The administrator behind an impersonated session: audit rows name them as the actor,
+/// on behalf of the principal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Impersonator {
+    pub id: UserId,
+    pub username: Username,
+}
+
 /// The principal plus where the request came from, carried into every audit row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
     pub principal: Principal,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// Set when an administrator signed in as the principal with an impersonation password.
+    pub impersonator: Option<Impersonator>,
 }
 
 impl Actor {
@@ -181,6 +195,7 @@ impl Actor {
             principal: Principal::Anonymous,
             ip,
             user_agent,
+            impersonator: None,
         }
     }
 
@@ -189,6 +204,7 @@ impl Actor {
             principal: Principal::System,
             ip: None,
             user_agent: Some("gatehouse-cli".into()),
+            impersonator: None,
         }
     }
 
@@ -205,6 +221,19 @@ impl Actor {
         match &self.principal {
             Principal::User { id, .. } => Some(*id),
             _ => None,
+        }
+    }
+
+    /// Refuses what only the person themselves may do (their password, their second factor)
+    /// when an administrator is acting as them.
+    pub fn refuse_impersonation(&self, what: &str) -> Result<()> {
+        match &self.impersonator {
+            Some(admin) => Err(Error::NotAllowed(format!(
+                "{} is signed in as {} by impersonation and cannot {what}.",
+                admin.username,
+                self.name()
+            ))),
+            None => Ok(()),
         }
     }
 
@@ -259,34 +288,35 @@ mod tests {
             },
             ip: None,
             user_agent: None,
+            impersonator: None,
         }
     }
 
     /// The whole table, written out: one row per role, one column per permission in
     /// `Permission::ALL` order. Changing what a role may do must change this row.
     const TABLE: [(Role, &str); 6] = [
-        //                    users          groups apps audit settings
-        //                    r c u s d role r w    r w  r     r w
+        //                    users            groups apps audit settings
+        //                    r c u s d role imp r w    r w  r     r w
         (
             Role::Owner,
-            /*    */ "Y Y Y Y Y Y    Y Y    Y Y  Y     Y Y",
+            /*    */ "Y Y Y Y Y Y  Y   Y Y    Y Y  Y     Y Y",
         ),
         (
             Role::Admin,
-            /*    */ "Y Y Y Y Y Y    Y Y    Y Y  Y     Y Y",
+            /*    */ "Y Y Y Y Y Y  Y   Y Y    Y Y  Y     Y Y",
         ),
-        (Role::UserManager, "Y Y Y Y Y .    Y Y    . .  .     . ."),
+        (Role::UserManager, "Y Y Y Y Y .  .   Y Y    . .  .     . ."),
         (
             Role::Operator,
-            /* */ "Y . . . . .    Y .    Y Y  Y     . .",
+            /* */ "Y . . . . .  .   Y .    Y Y  Y     . .",
         ),
         (
             Role::Viewer,
-            /*   */ "Y . . . . .    Y .    Y .  Y     Y .",
+            /*   */ "Y . . . . .  .   Y .    Y .  Y     Y .",
         ),
         (
             Role::User,
-            /*     */ ". . . . . .    . .    . .  .     . .",
+            /*     */ ". . . . . .  .   . .    . .  .     . .",
         ),
     ];
 

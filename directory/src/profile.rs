@@ -179,6 +179,7 @@ impl Profile<'_> {
         current: &SecretString,
         new: &SecretString,
     ) -> Result<()> {
+        actor.refuse_impersonation("change the password")?;
         let id = self.me(actor)?;
         let row = user_rows::Entity::find_by_id(id.0)
             .one(self.dir.db())

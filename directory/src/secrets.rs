@@ -62,6 +62,25 @@ impl SecretKey {
     pub fn bytes(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// A key for one purpose (HMAC-SHA256 of the purpose under the root), so no two uses
+    /// share a key and none reveals the root.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        hmac_sha256(&self.0, purpose.as_bytes())
+    }
+}
+
+/// HMAC-SHA256 under a 32-byte key.
+pub(crate) fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+    use hmac::digest::KeyInit;
+    use hmac::{Hmac, Mac};
+    // HMAC pads a short key with zeros to the hash's 64-byte block; doing it here lets us use
+    // the infallible constructor.
+    let mut block = [0u8; 64];
+    block[..key.len()].copy_from_slice(key);
+    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new(&block.into());
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 impl std::fmt::Debug for SecretKey {

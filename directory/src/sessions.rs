@@ -12,6 +12,19 @@ use time::OffsetDateTime;
 pub const USER_KEY: &str = "user_id";
 pub const IP_KEY: &str = "ip";
 pub const USER_AGENT_KEY: &str = "user_agent";
+/// A sign-in whose password was right and whose second factor is still owed
+/// ([`crate::auth::PendingSignIn`]). Such a session has no `user_id`: it grants nothing.
+pub const PENDING_KEY: &str = "pending_sign_in";
+/// Set on a session an administrator opened with an impersonation password.
+pub const IMPERSONATION_KEY: &str = "impersonation";
+
+/// Who is impersonating in a session, and until when the session lasts.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImpersonationMark {
+    pub by: UserId,
+    #[serde(with = "time::serde::timestamp")]
+    pub until: OffsetDateTime,
+}
 
 /// One stored session. `data` is the session's JSON; the columns beside it are copies of what
 /// the directory needs to query (whose session, from where) without parsing it.

@@ -19,6 +19,8 @@ const VERIFY_EMAIL: &str = "email.verify_changes";
 const MIN_LENGTH: &str = "password.min_length";
 const HISTORY: &str = "password.history";
 const MAX_AGE: &str = "password.max_age_days";
+const MFA_REQUIRED: &str = "mfa.required";
+const IMPERSONATION_MINUTES: &str = "impersonation.minutes";
 
 /// Who may create their own account.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -78,6 +80,10 @@ pub struct SettingsView {
     /// A new email address takes effect only once its confirmation link is opened.
     pub verify_email_changes: bool,
     pub password: PasswordPolicy,
+    /// Everyone must use two-factor authentication; those without it set it up at sign-in.
+    pub mfa_required: bool,
+    /// How long an impersonation password works.
+    pub impersonation_minutes: u32,
 }
 
 impl Default for SettingsView {
@@ -88,6 +94,8 @@ impl Default for SettingsView {
             invite_expiry_hours: 72,
             verify_email_changes: true,
             password: PasswordPolicy::default(),
+            mfa_required: false,
+            impersonation_minutes: 15,
         }
     }
 }
@@ -97,6 +105,7 @@ const INVITE_EXPIRY_RANGE: (u32, u32) = (1, 24 * 30);
 const MIN_LENGTH_RANGE: (u32, u32) = (8, 128);
 const HISTORY_RANGE: (u32, u32) = (0, 24);
 const MAX_AGE_RANGE: (u32, u32) = (0, 3650);
+const IMPERSONATION_RANGE: (u32, u32) = (1, 240);
 
 impl SettingsView {
     fn validate(&self) -> Result<()> {
@@ -133,10 +142,16 @@ impl SettingsView {
             "Maximum age",
             self.password.max_age_days,
             MAX_AGE_RANGE,
+        )?;
+        check(
+            "impersonation_minutes",
+            "Impersonation password lifetime",
+            self.impersonation_minutes,
+            IMPERSONATION_RANGE,
         )
     }
 
-    fn entries(&self) -> [(&'static str, Value); 7] {
+    fn entries(&self) -> [(&'static str, Value); 9] {
         [
             (LOCK_PROFILES, json!(self.lock_profiles)),
             (REGISTRATION, json!(self.registration.name())),
@@ -145,6 +160,8 @@ impl SettingsView {
             (MIN_LENGTH, json!(self.password.min_length)),
             (HISTORY, json!(self.password.history)),
             (MAX_AGE, json!(self.password.max_age_days)),
+            (MFA_REQUIRED, json!(self.mfa_required)),
+            (IMPERSONATION_MINUTES, json!(self.impersonation_minutes)),
         ]
     }
 
@@ -173,6 +190,8 @@ impl SettingsView {
                 history: number(HISTORY, defaults.password.history),
                 max_age_days: number(MAX_AGE, defaults.password.max_age_days),
             },
+            mfa_required: flag(MFA_REQUIRED, defaults.mfa_required),
+            impersonation_minutes: number(IMPERSONATION_MINUTES, defaults.impersonation_minutes),
         }
     }
 }
@@ -202,6 +221,8 @@ impl Settings<'_> {
     }
 
     /// Saves every setting; the audit row names those that changed, with their new values.
+    /// Turning mandatory 2FA on ends, in the same transaction, every session of a user
+    /// without it.
     pub async fn update(&self, actor: &Actor, new: SettingsView) -> Result<SettingsView> {
         policy::require(actor, Permission::SettingsWrite)?;
         new.validate()?;
@@ -214,6 +235,11 @@ impl Settings<'_> {
                 write(&txn, key, &value, now).await?;
                 entry = entry.detail(key, value);
             }
+        }
+        if new.mfa_required && !old.mfa_required {
+            crate::mfa::refuse_without_own_mfa(&txn, actor).await?;
+            let ended = crate::mfa::end_sessions_without_mfa(&txn).await?;
+            entry = entry.detail("sessions_ended", ended);
         }
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;

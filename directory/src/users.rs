@@ -80,6 +80,8 @@ pub struct User {
     /// An administrators' group raises this user's role to admin. Filled in only where the
     /// user is about to act (sign-in, session lookup), and only for roles below admin.
     pub admin_by_group: bool,
+    /// Two-factor authentication is set up and required at every sign-in.
+    pub mfa_enabled: bool,
 }
 
 impl User {
@@ -101,6 +103,7 @@ impl User {
             updated_at: row.updated_at,
             last_login_at: row.last_login_at,
             admin_by_group: false,
+            mfa_enabled: row.totp_enabled_at.is_some(),
         })
     }
 
@@ -123,6 +126,7 @@ impl User {
             },
             ip,
             user_agent,
+            impersonator: None,
         }
     }
 }
@@ -234,6 +238,9 @@ pub(crate) async fn insert(
         updated_at: Set(now),
         last_login_at: Set(None),
         password_changed_at: Set(first_hash.as_ref().map(|_| now)),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
     };
     let username = user.username.clone();
     let email = user.email.clone();

@@ -1,39 +1,11 @@
 // Role restrictions as a person meets them: a viewer sees only disabled write controls and is
 // refused when writing anyway; a user manager creates users whose role is fixed to `user`.
 import { expect, test, type Page } from '@playwright/test';
-import { hydrated, signIn, signInAsOwner, signOut } from './session';
+import { createUser, firstSignIn, hydrated, signIn, signInAsOwner, signOut } from './session';
 
-const temporary = 'Temporary-Pass-2026';
 const chosen = 'Quiet-Harbour-Lantern-26';
 
 test.describe.configure({ mode: 'serial' });
-
-/** Creates a user from the "New user" page; returns the new user's page URL. */
-async function createUser(page: Page, username: string, role: string | null): Promise<string> {
-  await page.goto('/users/new');
-  await hydrated(page);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Full name').fill(`${username} Example`);
-  await page.getByLabel('Email').fill(`${username}@example.org`);
-  if (role) await page.getByLabel('Role').selectOption(role);
-  await page.getByLabel('Temporary password').fill(temporary);
-  await page.getByRole('button', { name: 'Create user' }).click();
-  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
-  await expect(page.getByRole('heading', { name: `${username} Example` })).toBeVisible();
-  return page.url();
-}
-
-/** First sign-in with a temporary password: the only way on is choosing a new one. */
-async function firstSignIn(page: Page, username: string) {
-  await signIn(page, username, temporary);
-  await expect(page).toHaveURL(/\/password$/);
-  await hydrated(page);
-  await page.getByLabel('Current password').fill(temporary);
-  await page.getByLabel('New password', { exact: true }).fill(chosen);
-  await page.getByLabel('Repeat the new password').fill(chosen);
-  await page.getByRole('button', { name: 'Change password' }).click();
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-}
 
 /** Every enabled control inside the page's forms that change something. */
 function enabledWriteControls(page: Page) {
@@ -82,7 +54,7 @@ test('the owner suspends, reactivates and groups a user', async ({ page }) => {
 });
 
 test('a viewer sees every write control disabled and is refused when writing anyway', async ({ page }) => {
-  await firstSignIn(page, 'vera');
+  await firstSignIn(page, 'vera', chosen);
   await page.goto('/users');
   await expect(page.getByRole('link', { name: 'New user' })).toHaveCount(0);
   await expect(page.getByRole('table', { name: 'Users' })).toContainText('bob');
@@ -124,7 +96,7 @@ test('a viewer sees every write control disabled and is refused when writing any
 });
 
 test('a user manager creates a user and finds the role fixed to user', async ({ page }) => {
-  await firstSignIn(page, 'uma');
+  await firstSignIn(page, 'uma', chosen);
   await page.goto('/users/new');
   await hydrated(page);
   const role = page.getByLabel('Role');

@@ -35,3 +35,33 @@ export async function signIn(page: Page, login: string, password: string) {
 export async function signOut(page: Page) {
   await page.context().clearCookies();
 }
+
+/** The password the owner gives new users on the "New user" page. */
+export const temporary = 'Temporary-Pass-2026';
+
+/** Creates a user from the "New user" page; returns the new user's page URL. */
+export async function createUser(page: Page, username: string, role: string | null): Promise<string> {
+  await page.goto('/users/new');
+  await hydrated(page);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Full name').fill(`${username} Example`);
+  await page.getByLabel('Email').fill(`${username}@example.org`);
+  if (role) await page.getByLabel('Role').selectOption(role);
+  await page.getByLabel('Temporary password').fill(temporary);
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: `${username} Example` })).toBeVisible();
+  return page.url();
+}
+
+/** First sign-in with the temporary password: choosing `chosen` is the only way on. */
+export async function firstSignIn(page: Page, username: string, chosen: string, landing = 'Overview') {
+  await signIn(page, username, temporary);
+  await expect(page).toHaveURL(/\/password$/);
+  await hydrated(page);
+  await page.getByLabel('Current password').fill(temporary);
+  await page.getByLabel('New password', { exact: true }).fill(chosen);
+  await page.getByLabel('Repeat the new password').fill(chosen);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('heading', { name: landing })).toBeVisible();
+}

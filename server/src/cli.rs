@@ -28,6 +28,13 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print a one-time password for the owner that bypasses 2FA, valid 15 minutes (for an
+    /// owner who lost their second factor).
+    OwnerLogin {
+        /// Which owner, when there are several (default: the oldest active owner).
+        #[arg(long)]
+        username: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,6 +124,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), Failure> {
             Ok(())
         }
         Command::User(command) => run_user(&dir, command).await,
+        Command::OwnerLogin { username } => owner_login(&dir, username.as_deref()).await,
     };
     if let Err(err) = dir.close().await {
         tracing::warn!(error = %err, "closing the database failed");
@@ -164,6 +172,16 @@ async fn run_user(dir: &Directory, command: UserCommand) -> Result<(), Failure> 
             Ok(())
         }
     }
+}
+
+async fn owner_login(dir: &Directory, username: Option<&str>) -> Result<(), Failure> {
+    let username = username.map(Username::parse).transpose()?;
+    let made = dir
+        .temp_logins()
+        .owner_login(&Actor::system(), username.as_ref())
+        .await?;
+    println!("Login as {} / {}", made.username, made.password.expose());
+    Ok(())
 }
 
 /// The first line of standard input, without its line ending.

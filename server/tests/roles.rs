@@ -134,6 +134,8 @@ async fn a_viewer_gets_403_on_every_write_and_nothing_changes() {
                 ("min_length", "10"),
                 ("history", "5"),
                 ("max_age_days", "0"),
+                ("mfa_required", "on"),
+                ("impersonation_minutes", "15"),
             ],
         ),
         (
@@ -143,6 +145,8 @@ async fn a_viewer_gets_403_on_every_write_and_nothing_changes() {
         ("user_reset_link", vec![("id", &bob)]),
         ("mail_test", vec![]),
         ("mail_retry", vec![]),
+        ("user_mfa_disable", vec![("id", &bob)]),
+        ("user_impersonate", vec![("id", &bob)]),
     ];
     for (endpoint, form) in &writes {
         let (status, body) = call(&app, &vera, endpoint, form).await;

@@ -165,7 +165,7 @@ pub async fn accept_invite(
         .invites()
         .accept(&visitor.actor, &token, input)
         .await?;
-    super::start_session(&user, &visitor).await?;
+    super::start_session(&user, &visitor, None).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

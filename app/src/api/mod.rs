@@ -3,6 +3,7 @@
 pub mod account;
 pub mod groups;
 pub mod invites;
+pub mod mfa;
 pub mod recovery;
 pub mod settings;
 pub mod users;
@@ -26,6 +27,11 @@ pub struct Me {
     /// Accounts waiting for approval, for the badge in the navigation (0 unless the viewer
     /// may approve).
     pub pending_approvals: u64,
+    /// The administrator signed in as this user by impersonation, if any.
+    pub impersonated_by: Option<String>,
+    pub mfa_enabled: bool,
+    /// 2FA is mandatory and this user has none yet: every page leads to its setup.
+    pub must_set_up_mfa: bool,
 }
 
 impl Me {
@@ -88,7 +94,7 @@ pub async fn setup_owner(
         password: password.into(),
     };
     let owner = dir.setup().create_owner(&visitor.actor, input).await?;
-    start_session(&owner, &visitor).await?;
+    start_session(&owner, &visitor, None).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -103,31 +109,99 @@ pub(crate) fn confirmed(password: &str, confirmation: &str) -> Result<(), AppErr
     }
 }
 
-/// Signs in with a username or email and a password.
+/// Signs in with a username or email and a password. Someone with 2FA goes on to the code
+/// page with a session that grants nothing yet.
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use directory::auth::SignIn;
     let dir = crate::ssr::directory()?;
     let visitor = crate::ssr::visitor()?;
-    let user = dir
+    let next = crate::ssr::safe_next(next.as_deref());
+    match dir
         .auth()
         .login(&visitor.actor, &login, &password.into())
-        .await?;
-    start_session(&user, &visitor).await?;
-    leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
+        .await?
+    {
+        SignIn::Complete(user) => {
+            start_session(&user, &visitor, None).await?;
+            leptos_axum::redirect(&next);
+        }
+        SignIn::Impersonated { user, by, until } => {
+            let mark = directory::sessions::ImpersonationMark { by: by.id, until };
+            start_session(&user, &visitor, Some(mark)).await?;
+            leptos_axum::redirect("/");
+        }
+        SignIn::SecondFactor(pending) => {
+            hold_for_code(&pending).await?;
+            leptos_axum::redirect(&format!("{}?next={}", CODE_PAGE, crate::url::encode(&next)));
+        }
+    }
     Ok(())
 }
 
+/// Where the second step of a sign-in happens.
+pub const CODE_PAGE: &str = "/login/code";
+
+/// Keeps a half-done sign-in in a fresh session that grants nothing.
+#[cfg(feature = "ssr")]
+async fn hold_for_code(pending: &directory::auth::PendingSignIn) -> Result<(), AppError> {
+    use crate::ssr::session_error;
+    let session = crate::ssr::session()?;
+    session.cycle_id().await.map_err(session_error)?;
+    session.clear().await;
+    session
+        .insert(directory::sessions::PENDING_KEY, pending)
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+/// The second step: a code from the authenticator app or a backup code.
+#[server(endpoint = "login_code")]
+pub async fn login_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::session_error;
+    use directory::auth::PendingSignIn;
+    let dir = crate::ssr::directory()?;
+    let visitor = crate::ssr::visitor()?;
+    let session = crate::ssr::session()?;
+    let pending: Option<PendingSignIn> = session
+        .get(directory::sessions::PENDING_KEY)
+        .await
+        .map_err(session_error)?;
+    let Some(pending) = pending else {
+        return Err(directory::Error::SignInExpired.into());
+    };
+    match dir
+        .auth()
+        .second_factor(&visitor.actor, &pending, &code)
+        .await
+    {
+        Ok(user) => {
+            start_session(&user, &visitor, None).await?;
+            leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
+            Ok(())
+        }
+        Err(err @ directory::Error::SignInExpired) => {
+            session.clear().await;
+            Err(err.into())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
 /// Starts a fresh session for `user`: a new id (so a planted cookie is worthless) holding
-/// who signed in and from where.
+/// who signed in, from where, and who is impersonating them if anyone.
 #[cfg(feature = "ssr")]
 pub(crate) async fn start_session(
     user: &directory::User,
     visitor: &crate::ssr::Visitor,
+    impersonation: Option<directory::sessions::ImpersonationMark>,
 ) -> Result<(), AppError> {
     use crate::ssr::session_error;
-    use directory::sessions::{IP_KEY, USER_AGENT_KEY, USER_KEY};
+    use directory::sessions::{IMPERSONATION_KEY, IP_KEY, USER_AGENT_KEY, USER_KEY};
     let session = crate::ssr::session()?;
     session.cycle_id().await.map_err(session_error)?;
+    session.clear().await;
     session
         .insert(USER_KEY, user.id)
         .await
@@ -140,6 +214,12 @@ pub(crate) async fn start_session(
         .insert(USER_AGENT_KEY, &visitor.actor.user_agent)
         .await
         .map_err(session_error)?;
+    if let Some(mark) = impersonation {
+        session
+            .insert(IMPERSONATION_KEY, mark)
+            .await
+            .map_err(session_error)?;
+    }
     Ok(())
 }
 
@@ -168,8 +248,26 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     } else {
         0
     };
+    let impersonated_by = visitor
+        .actor
+        .impersonator
+        .as_ref()
+        .map(|admin| admin.username.to_string());
+    let must_set_up_mfa = match &visitor.user {
+        Some(user) if !user.mfa_enabled && impersonated_by.is_none() => {
+            crate::ssr::directory()?
+                .settings()
+                .current()
+                .await?
+                .mfa_required
+        }
+        _ => false,
+    };
     Ok(visitor.user.map(|user| Me {
         pending_approvals,
+        must_set_up_mfa,
+        impersonated_by,
+        mfa_enabled: user.mfa_enabled,
         id: user.id.to_string(),
         must_change_password: user.must_change_password,
         permissions: user
@@ -201,7 +299,10 @@ pub async fn list_activity(page: Option<u64>) -> Result<ActivityPage, AppError> 
         .map(|event| ActivityRow {
             id: event.id,
             at: format_time(event.at),
-            actor: event.actor,
+            actor: match (event.actor, event.on_behalf_of) {
+                (Some(admin), Some(user)) => Some(format!("{admin} as {user}")),
+                (actor, _) => actor,
+            },
             action: event.action,
             target: event.target,
             ip: event.ip,

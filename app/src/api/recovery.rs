@@ -112,7 +112,7 @@ pub async fn register(
         .await?;
     let pending = user.status != directory::Status::Active;
     if !pending {
-        super::start_session(&user, &visitor).await?;
+        super::start_session(&user, &visitor, None).await?;
         leptos_axum::redirect("/");
     }
     Ok(Registered {

@@ -14,6 +14,8 @@ pub struct SettingsData {
     pub min_length: u32,
     pub history: u32,
     pub max_age_days: u32,
+    pub mfa_required: bool,
+    pub impersonation_minutes: u32,
     /// The viewer may change settings; otherwise the page is read-only.
     pub writable: bool,
 }
@@ -67,6 +69,8 @@ pub async fn get_settings() -> Result<SettingsData, AppError> {
         min_length: s.password.min_length,
         history: s.password.history,
         max_age_days: s.password.max_age_days,
+        mfa_required: s.mfa_required,
+        impersonation_minutes: s.impersonation_minutes,
         writable: actor.can(directory::Permission::SettingsWrite),
     })
 }
@@ -81,6 +85,8 @@ pub async fn update_settings(
     min_length: String,
     history: String,
     max_age_days: String,
+    mfa_required: Option<String>,
+    impersonation_minutes: String,
 ) -> Result<(), AppError> {
     use directory::settings::{PasswordPolicy, Registration, SettingsView};
     let (_, actor) = crate::ssr::signed_in()?;
@@ -94,6 +100,8 @@ pub async fn update_settings(
             history: number("history", &history)?,
             max_age_days: number("max_age_days", &max_age_days)?,
         },
+        mfa_required: crate::ssr::ticked(mfa_required.as_deref()),
+        impersonation_minutes: number("impersonation_minutes", &impersonation_minutes)?,
     };
     crate::ssr::directory()?
         .settings()

@@ -30,6 +30,7 @@ pub fn Dashboard() -> impl IntoView {
         <div class="min-h-screen md:flex">
             <Sidebar/>
             <div class="min-w-0 flex-1">
+                <ImpersonationBanner/>
                 <header class="flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900 md:justify-end md:px-8">
                     <MobileNav/>
                     <UserMenu/>
@@ -44,16 +45,42 @@ pub fn Dashboard() -> impl IntoView {
     .into_any()
 }
 
-/// Someone on a temporary password is sent to choose their own; the server refuses their
-/// other requests anyway, this only spares them a page of errors after client-side navigation.
+/// Someone on a temporary password is sent to choose their own, and someone without 2FA
+/// where it is mandatory to set it up; the server refuses their other requests anyway, this only spares them a page of errors after client-side navigation.
 #[component]
 fn PasswordChangeGuard() -> impl IntoView {
     let me = expect_context::<MeResource>();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let must = me.await.ok().flatten().is_some_and(|m| m.must_change_password);
-                must.then(|| view! { <leptos_router::components::Redirect path=crate::PASSWORD_PAGE/> })
+                let me = me.await.ok().flatten();
+                let path = match me {
+                    Some(m) if m.must_change_password => Some(crate::PASSWORD_PAGE),
+                    Some(m) if m.must_set_up_mfa => Some(crate::MFA_SETUP_PAGE),
+                    _ => None,
+                };
+                path.map(|path| view! { <leptos_router::components::Redirect path/> })
+            })}
+        </Suspense>
+    }
+}
+
+/// Says on every page that an administrator is acting as someone else.
+#[component]
+fn ImpersonationBanner() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    let logout = ServerAction::<crate::api::Logout>::new();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                me.await.ok().flatten().and_then(|m| m.impersonated_by.clone().map(|admin| view! {
+                    <div role="status" class="flex flex-wrap items-center justify-between gap-2 bg-amber-400 px-4 py-2 text-sm font-medium text-amber-950 md:px-8">
+                        <span>{format!("You are signed in as {} by impersonation ({admin}). Everything you do is recorded as {admin}, on their behalf.", m.username)}</span>
+                        <ActionForm action=logout>
+                            <button type="submit" class="rounded-md bg-amber-950 px-3 py-1 text-xs font-semibold text-amber-50 hover:bg-amber-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-950">"End impersonation"</button>
+                        </ActionForm>
+                    </div>
+                }))
             })}
         </Suspense>
     }

@@ -1,5 +1,6 @@
 //! Widgets shared by the pages: layout, form parts, tables, empty states.
 
+pub mod codes;
 pub mod confirm;
 pub mod copy;
 pub mod form;

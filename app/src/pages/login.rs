@@ -1,7 +1,7 @@
 //! `/login`: sign in with a username or email and a password.
 
-use crate::api::Login;
 use crate::api::recovery::registration_mode;
+use crate::api::{Login, LoginCode};
 use crate::components::form::{BUTTON_CLASS, Field, FormAlert, action_error};
 use crate::pages::AuthCard;
 use leptos::prelude::*;
@@ -45,6 +45,35 @@ pub fn LoginPage() -> impl IntoView {
                         open.then(|| view! { <a href="/register" class=LINK_CLASS>"Create an account"</a> })
                     })}
                 </Suspense>
+            </div>
+        </AuthCard>
+    }
+}
+
+/// `/login/code`: the second step for someone with 2FA.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let action = ServerAction::<LoginCode>::new();
+    let error = action_error(action);
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    let expired = move || error.get().is_some_and(|e| e.code == "sign_in_expired");
+    view! {
+        <Title text="Two-factor code"/>
+        <AuthCard title="Enter your code" subtitle="Open your authenticator app and type the 6-digit code it shows.">
+            <ActionForm action=action attr:class="space-y-4" attr:aria-label="Two-factor code">
+                <FormAlert error=Signal::derive(move || error.get().filter(|e| e.field.is_none()))/>
+                <input type="hidden" name="next" value=next/>
+                <Field name="code" label="Authentication code" autocomplete="one-time-code" required=true error
+                    hint=Signal::derive(|| Some("No phone at hand? Enter one of your backup codes instead.".to_string()))/>
+                <button type="submit" class=BUTTON_CLASS disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Checking…" } else { "Verify" }}
+                </button>
+            </ActionForm>
+            <div class="mt-4 flex flex-wrap justify-between gap-2 text-sm">
+                <a href="/login" class=LINK_CLASS>
+                    {move || if expired() { "Sign in again" } else { "Use another account" }}
+                </a>
             </div>
         </AuthCard>
     }

@@ -15,6 +15,8 @@ pub mod recovery;
 pub mod register;
 pub mod settings;
 pub mod setup;
+pub mod two_factor;
+pub mod user_access;
 pub mod user_detail;
 pub mod user_new;
 pub mod user_reset;

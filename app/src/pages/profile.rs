@@ -27,6 +27,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <div class="min-w-0 space-y-6 lg:col-span-2">
                                 <DetailsForm p=p.clone() update/>
                                 <PasswordForm/>
+                                <crate::pages::two_factor::TwoFactorSection username=p.username.clone()/>
                             </div>
                             <div class="min-w-0 space-y-6">
                                 <AvatarSection p=p.clone() remove/>

@@ -105,6 +105,16 @@ fn SettingsForm(s: SettingsData, action: ServerAction<UpdateSettings>) -> impl I
                     "Passwords must also resist guessing (zxcvbn score 3 of 4). Remembered passwords cannot be used again; 0 turns the check off. A maximum age of 0 means passwords never expire; otherwise people change theirs at their next sign-in after it."
                 </p>
             </Section>
+            <Section title="Sign-in security">
+                <div class="space-y-3">
+                    <Checkbox name="mfa_required" label="Require two-factor authentication" checked=s.mfa_required disabled=off
+                        help="Everyone must use an authenticator app. Turning this on signs out everyone without it at once; at their next sign-in they set it up before anything else. Set it up for yourself first."/>
+                    <div class="max-w-xs">
+                        <Field name="impersonation_minutes" label="Impersonation passwords last (minutes)" kind="number"
+                            initial=s.impersonation_minutes.to_string() disabled=off error/>
+                    </div>
+                </div>
+            </Section>
             <Section title="Profiles">
                 <div class="space-y-3">
                     <Checkbox name="lock_profiles" label="Lock profiles" checked=s.lock_profiles disabled=off

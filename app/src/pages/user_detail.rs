@@ -26,6 +26,7 @@ struct Can {
     status: bool,
     delete: bool,
     groups: bool,
+    impersonate: bool,
 }
 
 /// The page's actions, so every form can refresh the page's data when one completes.
@@ -100,6 +101,9 @@ pub fn UserDetailPage() -> impl IntoView {
                             status: detail.editable && has("users.suspend") && !detail.is_self,
                             delete: detail.editable && has("users.delete") && !detail.is_self,
                             groups: detail.editable && has("groups.write"),
+                            impersonate: has("users.impersonate") && !detail.is_self
+                                && detail.user.status == "active"
+                                && (detail.user.role != "owner" || me.as_ref().is_some_and(|m| m.role == "owner")),
                         };
                         view! { <UserView detail can actions/> }.into_any()
                     }
@@ -142,6 +146,8 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
                 {(can.edit && detail.user.status == "active").then(|| view! {
                     <crate::pages::user_reset::ResetLinkSection id=detail.user.id.clone() username=detail.user.username.clone()/>
                 })}
+                <crate::pages::user_access::AccessSection id=detail.user.id.clone() username=detail.user.username.clone()
+                    editable=can.edit impersonate=can.impersonate/>
                 <Facts detail/>
             </div>
         </div>

@@ -18,6 +18,9 @@ pub struct Model {
     pub user_agent: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub details: String,
+    /// Set when an administrator acted as this user (impersonation); the actor is the admin.
+    pub on_behalf_of_id: Option<Uuid>,
+    pub on_behalf_of_name: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 
 pub mod audit_log;
 pub mod avatars;
+pub mod backup_codes;
 pub mod counters;
 pub mod group_members;
 pub mod groups;
@@ -11,5 +12,6 @@ pub mod password_history;
 pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
+pub mod temp_logins;
 pub mod user_tokens;
 pub mod users;

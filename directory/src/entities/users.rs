@@ -25,6 +25,12 @@ pub struct Model {
     pub updated_at: TimeDateTimeWithTimeZone,
     pub last_login_at: Option<TimeDateTimeWithTimeZone>,
     pub password_changed_at: Option<TimeDateTimeWithTimeZone>,
+    /// The TOTP key, sealed (see `sealed.rs`); set during setup, live once `totp_enabled_at` is.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub totp_secret: Option<String>,
+    pub totp_enabled_at: Option<TimeDateTimeWithTimeZone>,
+    /// The last time step a code was accepted for: codes from it or before are replays.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -69,7 +69,7 @@ impl MigrationTrait for Migration {
     }
 }
 
-fn user_key(table: &str, column: &str) -> ForeignKeyCreateStatement {
+pub(super) fn user_key(table: &str, column: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(String::from(table), String::from(column))

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_initial;
 mod m20261124_000002_groups;
 mod m20261125_000003_mail_invites;
+mod m20261126_000004_two_factor;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_initial::Migration),
             Box::new(m20261124_000002_groups::Migration),
             Box::new(m20261125_000003_mail_invites::Migration),
+            Box::new(m20261126_000004_two_factor::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use directory::sessions::USER_KEY;
+use directory::sessions::{IMPERSONATION_KEY, ImpersonationMark, USER_KEY};
 use directory::{Actor, UserId};
 use serde_json::json;
 use std::net::SocketAddr;
@@ -71,13 +71,13 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         Err(response) => return *response,
     };
     let signed_in = visitor.user.is_some();
-    let must_change_password = visitor
-        .user
-        .as_ref()
-        .is_some_and(|u| u.must_change_password);
+    let hold = match holds(&state, &visitor).await {
+        Ok(hold) => hold,
+        Err(response) => return *response,
+    };
     req.extensions_mut().insert(visitor);
-    if must_change_password {
-        if let Some(response) = hold_for_password_change(kind, &path) {
+    if let Some(hold) = hold {
+        if let Some(response) = hold.apply(kind, &path) {
             return response;
         }
     }
@@ -118,7 +118,7 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
             let target = if wanted == "/" {
                 "/login".to_string()
             } else {
-                format!("/login?next={}", encode(wanted))
+                format!("/login?next={}", app::url::encode(wanted))
             };
             return Redirect::to(&target).into_response();
         }
@@ -126,18 +126,68 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
     next.run(req).await
 }
 
-/// Someone signed in with a temporary password may only choose a new one (or sign out).
-fn hold_for_password_change(kind: Kind, path: &str) -> Option<Response> {
-    match kind {
-        Kind::Page if path != app::PASSWORD_PAGE => {
-            Some(Redirect::to(app::PASSWORD_PAGE).into_response())
+/// A step a signed-in person must take before anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hold {
+    /// Signed in with a temporary password (or one past its age): choose a new one.
+    Password,
+    /// 2FA is mandatory and this user has none yet: set it up.
+    TwoFactorSetup,
+}
+
+impl Hold {
+    /// Sends every page to the step's page and refuses every other server function.
+    fn apply(self, kind: Kind, path: &str) -> Option<Response> {
+        let (page, endpoints, code, message) = match self {
+            Self::Password => (
+                app::PASSWORD_PAGE,
+                app::PASSWORD_ENDPOINTS,
+                "password_change_required",
+                "Choose a new password first.",
+            ),
+            Self::TwoFactorSetup => (
+                app::MFA_SETUP_PAGE,
+                app::MFA_SETUP_ENDPOINTS,
+                "mfa_setup_required",
+                "Set up two-factor authentication first.",
+            ),
+        };
+        match kind {
+            Kind::Page if path != page => Some(Redirect::to(page).into_response()),
+            Kind::Api if !endpoints.contains(&path) => {
+                Some(json_error(StatusCode::FORBIDDEN, code, message))
+            }
+            _ => None,
         }
-        Kind::Api if !app::PASSWORD_ENDPOINTS.contains(&path) => Some(json_error(
-            StatusCode::FORBIDDEN,
-            "password_change_required",
-            "Choose a new password first.",
-        )),
-        _ => None,
+    }
+}
+
+/// Which step, if any, holds this visitor. An administrator impersonating someone is never
+/// held: the password and the second factor are the user's own to choose.
+async fn holds(state: &AppState, visitor: &Visitor) -> Result<Option<Hold>, Box<Response>> {
+    let Some(user) = &visitor.user else {
+        return Ok(None);
+    };
+    if visitor.actor.impersonator.is_some() {
+        return Ok(None);
+    }
+    if user.must_change_password {
+        return Ok(Some(Hold::Password));
+    }
+    if user.mfa_enabled {
+        return Ok(None);
+    }
+    match state.dir.settings().current().await {
+        Ok(settings) if settings.mfa_required => Ok(Some(Hold::TwoFactorSetup)),
+        Ok(_) => Ok(None),
+        Err(err) => {
+            tracing::error!(error = %err, "settings lookup failed");
+            Err(Box::new(json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The database cannot be reached.",
+            )))
+        }
     }
 }
 
@@ -186,10 +236,14 @@ async fn resolve_session(
     let Some(user_id) = user_id else {
         return Ok(anonymous);
     };
-    match state.dir.auth().session_user(user_id).await {
+    let mark: Option<ImpersonationMark> = session
+        .get(IMPERSONATION_KEY)
+        .await
+        .map_err(|e| unavailable("session load failed", &e))?;
+    match state.dir.auth().session(user_id, mark.as_ref()).await {
         Ok(Some(user)) => Ok(Visitor {
-            actor: user.as_actor(ip, user_agent),
-            user: Some(user),
+            actor: user.actor(ip, user_agent),
+            user: Some(user.user),
         }),
         Ok(None) => {
             session
@@ -230,19 +284,6 @@ fn same_origin(req: &Request, base_url: &str) -> bool {
     !host.is_empty() && origin_host == host
 }
 
-/// Percent-encodes a path for the `next` parameter.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,14 +296,6 @@ mod tests {
         assert_eq!(classify("/api/login"), Kind::Api);
         assert_eq!(classify("/users"), Kind::Page);
         assert_eq!(classify("/"), Kind::Page);
-    }
-
-    #[test]
-    fn next_paths_are_encoded() {
-        assert_eq!(
-            encode("/users?q=a b&page=2"),
-            "/users%3Fq%3Da%20b%26page%3D2"
-        );
     }
 
     fn post(origin: Option<&str>, host: &str) -> Request {

@@ -146,7 +146,8 @@ pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
     result
 }
 
-/// Deletes expired session records and idle rate-limit buckets now and then; every process
+/// Deletes expired session records, idle rate-limit buckets and expired temporary passwords
+/// now and then; every process
 /// may do it, it is idempotent.
 async fn sweep(dir: Directory) {
     let store = DbSessionStore::new(dir.clone());
@@ -158,6 +159,9 @@ async fn sweep(dir: Directory) {
         }
         if let Err(err) = directory::rate_limit::forget_old(&dir).await {
             tracing::warn!(error = %err, "deleting idle rate-limit buckets failed");
+        }
+        if let Err(err) = directory::temp_logins::forget_expired(&dir).await {
+            tracing::warn!(error = %err, "deleting expired temporary passwords failed");
         }
     }
 }

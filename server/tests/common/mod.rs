@@ -464,6 +464,7 @@ pub async fn set_settings(app: &TestApp, c: &reqwest::Client, changes: &[(&str, 
         ("history", "5"),
         ("max_age_days", "0"),
         ("verify_email_changes", "on"),
+        ("impersonation_minutes", "15"),
     ];
     for (key, value) in changes {
         form.retain(|(k, _)| k != key);
