@@ -321,7 +321,11 @@ async fn an_invited_user_sets_up_2fa_as_part_of_sign_up_when_it_is_mandatory() {
     let (app, sink, ada) = common::with_mail().await;
     enable_2fa(&app, &ada).await;
     set_settings(&app, &ada, &[("mfa_required", "on")]).await;
-    let invite = [("email", "grace@example.org"), ("role", "user")];
+    let invite = [
+        ("email", "grace@example.org"),
+        ("role", "user"),
+        ("send", "on"),
+    ];
     let (status, body) = call(&app, &ada, "invite_create", &invite).await;
     assert_eq!(status, 200, "{body}");
     let token = sink.wait_for("grace@example.org").await.token("/invite/");

@@ -253,8 +253,9 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         .impersonator
         .as_ref()
         .map(|admin| admin.username.to_string());
+    let impersonating = impersonated_by.is_some();
     let must_set_up_mfa = match &visitor.user {
-        Some(user) if !user.mfa_enabled && impersonated_by.is_none() => {
+        Some(user) if !user.mfa_enabled && !impersonating => {
             crate::ssr::directory()?
                 .settings()
                 .current()
@@ -269,7 +270,8 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         impersonated_by,
         mfa_enabled: user.mfa_enabled,
         id: user.id.to_string(),
-        must_change_password: user.must_change_password,
+        // An administrator impersonating is never held at the user's own steps.
+        must_change_password: user.must_change_password && !impersonating,
         permissions: user
             .effective_role()
             .permissions()

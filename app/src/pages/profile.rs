@@ -26,8 +26,7 @@ pub fn ProfilePage() -> impl IntoView {
                         <div class="grid gap-6 lg:grid-cols-3">
                             <div class="min-w-0 space-y-6 lg:col-span-2">
                                 <DetailsForm p=p.clone() update/>
-                                <PasswordForm/>
-                                <crate::pages::two_factor::TwoFactorSection username=p.username.clone()/>
+                                <OwnSecrets username=p.username.clone() impersonated_by=p.impersonated_by.clone()/>
                             </div>
                             <div class="min-w-0 space-y-6">
                                 <AvatarSection p=p.clone() remove/>
@@ -39,6 +38,26 @@ pub fn ProfilePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The password and 2FA forms; an administrator impersonating sees why they are not there.
+#[component]
+fn OwnSecrets(username: String, impersonated_by: Option<String>) -> impl IntoView {
+    match impersonated_by {
+        Some(admin) => view! {
+            <Section title="Password and two-factor authentication">
+                <p class="text-sm text-slate-600 dark:text-slate-400">
+                    {format!("These are {username}'s own. {admin} is impersonating them and cannot change them.")}
+                </p>
+            </Section>
+        }
+        .into_any(),
+        None => view! {
+            <PasswordForm/>
+            <crate::pages::two_factor::TwoFactorSection username/>
+        }
+        .into_any(),
     }
 }
 

@@ -53,11 +53,14 @@ fn Setup(username: String, required: bool) -> impl IntoView {
                 "This server requires two-factor authentication. Set it up to continue."
             </p>
         })}
-        <Show when=move || codes().is_none() fallback=move || view! {
+        // The setup steps are hidden, not removed, once the codes arrive: removing the form
+        // whose action just finished would dispose what that action still touches.
+        {move || codes().map(|codes| view! {
             <h2 class="mb-3 text-base font-semibold">"Two-factor authentication is on"</h2>
-            <BackupCodes codes=codes().unwrap_or_default() username=username.clone()/>
+            <BackupCodes codes username=username.clone()/>
             <a href="/" class=format!("{BUTTON_CLASS} mt-4")>"Continue"</a>
-        }>
+        })}
+        <div class:hidden=move || codes().is_some()>
             <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Making your key…"</p> }>
                 {move || Suspend::new(async move {
                     match key.await {
@@ -85,7 +88,7 @@ fn Setup(username: String, required: bool) -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </Show>
+        </div>
     }
 }
 
@@ -131,6 +134,7 @@ pub fn TwoFactorSection(username: String) -> impl IntoView {
                                 view! {
                                     <ActionForm action=disable attr:class="mt-4 space-y-3 border-t border-slate-200 pt-4 dark:border-slate-800" attr:aria-label="Turn off two-factor authentication">
                                         <FormAlert error=Signal::derive(move || disable_error.get().filter(|e| e.field.is_none()))/>
+                                        <p class="text-sm text-slate-600 dark:text-slate-400">"To turn it off, confirm with your password. Signing in then needs the password alone."</p>
                                         <Field name="password" label="Your password" kind="password" autocomplete="current-password" required=true error=disable_error/>
                                         <button type="submit" class=DANGER_BUTTON_CLASS>"Turn off two-factor authentication"</button>
                                     </ActionForm>

@@ -72,7 +72,7 @@ pub fn AccessSection(
                     <ActionForm action=make attr:aria-label="Impersonate">
                         <input type="hidden" name="id" value=id.clone()/>
                         <button type="submit" class=SECONDARY_BUTTON_CLASS disabled=move || make.pending().get()>
-                            {format!("Impersonate {username}")}
+                            "Impersonate user"
                         </button>
                     </ActionForm>
                     {move || made().map(|p| view! {

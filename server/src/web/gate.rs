@@ -76,10 +76,8 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         Err(response) => return *response,
     };
     req.extensions_mut().insert(visitor);
-    if let Some(hold) = hold {
-        if let Some(response) = hold.apply(kind, &path) {
-            return response;
-        }
+    if let Some(response) = hold.and_then(|hold| hold.apply(kind, &path)) {
+        return response;
     }
 
     let setup_needed = match state.dir.setup().is_needed().await {
