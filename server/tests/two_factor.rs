@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{PASSWORD, TestApp, call, cli_user, client, owner, set_settings, signed_in};
+use common::{
+    PASSWORD, TestApp, call, cli_user, client, owner, set_settings, settings_form, signed_in,
+};
 use directory::totp::TotpKey;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
@@ -164,19 +166,6 @@ async fn mandatory_2fa_ends_the_sessions_of_those_without_it_and_holds_them_at_s
     // While it is required, nobody turns their own off.
     let (status, _) = call(&app, &bob, "mfa_disable", &[("password", PASSWORD)]).await;
     assert_eq!(status, 403);
-}
-
-fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut form = vec![
-        ("registration", "off"),
-        ("invite_expiry_hours", "72"),
-        ("min_length", "10"),
-        ("history", "5"),
-        ("max_age_days", "0"),
-        ("impersonation_minutes", "15"),
-    ];
-    form.extend_from_slice(changes);
-    form
 }
 
 #[tokio::test]

@@ -452,8 +452,9 @@ pub async fn with_mail() -> (TestApp, smtp::SmtpSink, reqwest::Client) {
     (app, sink, c)
 }
 
-/// Saves the settings form with these values changed from the defaults.
-pub async fn set_settings(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &str)]) {
+/// The settings form with these values changed from the defaults (an empty value leaves the
+/// field out, as an unticked checkbox is).
+pub fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut form: Vec<(&str, &str)> = vec![
         ("registration", "off"),
         ("invite_expiry_hours", "72"),
@@ -469,6 +470,11 @@ pub async fn set_settings(app: &TestApp, c: &reqwest::Client, changes: &[(&str, 
             form.push((key, value));
         }
     }
-    let (status, body) = call(app, c, "settings_update", &form).await;
+    form
+}
+
+/// Saves the settings form with these values changed from the defaults.
+pub async fn set_settings(app: &TestApp, c: &reqwest::Client, changes: &[(&str, &str)]) {
+    let (status, body) = call(app, c, "settings_update", &settings_form(changes)).await;
     assert_eq!(status, 200, "{body}");
 }
