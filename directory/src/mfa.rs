@@ -224,6 +224,12 @@ impl Mfa<'_> {
     /// sign in with their password alone, and may set it up again.
     pub async fn disable_for(&self, actor: &Actor, id: UserId) -> Result<()> {
         policy::require(actor, Permission::UsersUpdate)?;
+        if actor.user_id() == Some(id) {
+            // One's own goes through the profile, which asks for the password.
+            return Err(Error::NotAllowed(
+                "Turn off your own two-factor authentication from your profile.".into(),
+            ));
+        }
         let user = self.dir.users().existing(id).await?;
         users::guard_target(self.dir.db(), actor, &user).await?;
         if !user.mfa_enabled {

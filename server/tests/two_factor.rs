@@ -295,6 +295,12 @@ async fn an_admin_turns_off_a_users_2fa_and_they_sign_in_with_the_password() {
     enable_2fa(&app, &bob).await;
     let (_, status) = call(&app, &ada, "user_mfa", &[("id", &bob_id)]).await;
     assert_eq!(status["enabled"], true);
+    let ada_id = me(&app, &ada).await["id"].as_str().unwrap().to_string();
+    let (status, _) = call(&app, &ada, "user_mfa_disable", &[("id", &ada_id)]).await;
+    assert_eq!(
+        status, 403,
+        "one's own 2FA is turned off from the profile, with the password"
+    );
     let (status, body) = call(&app, &ada, "user_mfa_disable", &[("id", &bob_id)]).await;
     assert_eq!(status, 200, "{body}");
     let again = signed_in(&app, "bob").await;

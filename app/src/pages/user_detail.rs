@@ -147,7 +147,7 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
                     <crate::pages::user_reset::ResetLinkSection id=detail.user.id.clone() username=detail.user.username.clone()/>
                 })}
                 <crate::pages::user_access::AccessSection id=detail.user.id.clone() username=detail.user.username.clone()
-                    editable=can.edit impersonate=can.impersonate/>
+                    editable=can.edit && !detail.is_self impersonate=can.impersonate/>
                 <Facts detail/>
             </div>
         </div>
