@@ -10,6 +10,17 @@ use leptos::prelude::use_context;
 pub struct Visitor {
     pub actor: Actor,
     pub user: Option<User>,
+    /// The step this person must take before anything else, worked out once by the gate.
+    pub hold: Option<Hold>,
+}
+
+/// A step a signed-in person must take before anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// Signed in with a temporary password (or one past its age): choose a new one.
+    Password,
+    /// 2FA is mandatory and this user has none yet: set it up.
+    TwoFactorSetup,
 }
 
 /// The shared directory handle, provided to every server function and page render.

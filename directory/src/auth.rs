@@ -63,7 +63,7 @@ impl SessionUser {
 /// What completed a sign-in, for the audit row and the password-age check.
 #[derive(Clone, Copy)]
 enum How {
-    Password { changed_at: OffsetDateTime },
+    Password,
     SecondFactor(SecondFactor),
     Impersonation,
     OwnerRecovery,
@@ -111,7 +111,6 @@ impl Auth<'_> {
                 return Err(Error::InvalidCredentials);
             }
         };
-        let changed_at = row.password_changed_at.unwrap_or(row.created_at);
         let mut user = User::from_row(row)?;
         user.admin_by_group = self.admin_by_group(&user).await?;
         let signed_in = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
@@ -127,10 +126,9 @@ impl Auth<'_> {
                 user: user.id,
                 started_at: now,
             })),
-            None => {
-                let how = How::Password { changed_at };
-                Ok(SignIn::Complete(self.finish(&signed_in, user, how).await?))
-            }
+            None => Ok(SignIn::Complete(
+                self.finish(&signed_in, user, How::Password).await?,
+            )),
             Some(Redeemed::OwnerRecovery) => Ok(SignIn::Complete(
                 self.finish(&signed_in, user, How::OwnerRecovery).await?,
             )),
@@ -197,14 +195,9 @@ impl Auth<'_> {
     async fn finish(&self, actor: &Actor, user: User, how: How) -> Result<User> {
         let now = self.dir.now();
         let too_old = match how {
-            How::Password { changed_at } => {
+            How::Password | How::SecondFactor(_) => {
                 let policy = crate::settings::load(self.dir.db()).await?.password;
-                password_policy::expired(&policy, changed_at, now)
-            }
-            How::SecondFactor(_) => {
-                let changed_at = self.changed_at(&user).await?.unwrap_or(user.created_at);
-                let policy = crate::settings::load(self.dir.db()).await?.password;
-                password_policy::expired(&policy, changed_at, now)
+                password_policy::expired(&policy, user.password_changed_at, now)
             }
             How::Impersonation | How::OwnerRecovery => false,
         };
@@ -216,7 +209,7 @@ impl Auth<'_> {
         };
         let mut entry = Entry::new("auth.login").target("user", user.id, user.username.as_str());
         entry = match how {
-            How::Password { .. } => entry,
+            How::Password => entry,
             How::SecondFactor(factor) => entry.detail("second_factor", factor.name()),
             How::Impersonation => entry.detail("impersonation", true),
             How::OwnerRecovery => entry.detail("owner_recovery", true),
@@ -234,13 +227,6 @@ impl Auth<'_> {
             must_change_password: user.must_change_password || too_old,
             ..user
         })
-    }
-
-    async fn changed_at(&self, user: &User) -> Result<Option<OffsetDateTime>> {
-        Ok(users::Entity::find_by_id(user.id.0)
-            .one(self.dir.db())
-            .await?
-            .and_then(|row| row.password_changed_at))
     }
 
     /// Records a sign-out; the transport ends the session itself.

@@ -77,6 +77,8 @@ pub struct User {
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub last_login_at: Option<OffsetDateTime>,
+    /// When the password was last set (creation when it never was), for the maximum age.
+    pub password_changed_at: OffsetDateTime,
     /// An administrators' group raises this user's role to admin. Filled in only where the
     /// user is about to act (sign-in, session lookup), and only for roles below admin.
     pub admin_by_group: bool,
@@ -102,6 +104,7 @@ impl User {
             created_at: row.created_at,
             updated_at: row.updated_at,
             last_login_at: row.last_login_at,
+            password_changed_at: row.password_changed_at.unwrap_or(row.created_at),
             admin_by_group: false,
             mfa_enabled: row.totp_enabled_at.is_some(),
         })

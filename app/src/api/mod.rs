@@ -146,14 +146,25 @@ pub const CODE_PAGE: &str = "/login/code";
 #[cfg(feature = "ssr")]
 async fn hold_for_code(pending: &directory::auth::PendingSignIn) -> Result<(), AppError> {
     use crate::ssr::session_error;
-    let session = crate::ssr::session()?;
-    session.cycle_id().await.map_err(session_error)?;
-    session.clear().await;
+    let session = fresh_session().await?;
     session
         .insert(directory::sessions::PENDING_KEY, pending)
         .await
         .map_err(session_error)?;
     Ok(())
+}
+
+/// This request's session under a new id (so a planted cookie is worthless) and emptied of
+/// whatever it held before.
+#[cfg(feature = "ssr")]
+async fn fresh_session() -> Result<tower_sessions::Session, AppError> {
+    let session = crate::ssr::session()?;
+    session
+        .cycle_id()
+        .await
+        .map_err(crate::ssr::session_error)?;
+    session.clear().await;
+    Ok(session)
 }
 
 /// The second step: a code from the authenticator app or a backup code.
@@ -189,8 +200,8 @@ pub async fn login_code(code: String, next: Option<String>) -> Result<(), AppErr
     }
 }
 
-/// Starts a fresh session for `user`: a new id (so a planted cookie is worthless) holding
-/// who signed in, from where, and who is impersonating them if anyone.
+/// Starts a fresh session for `user` holding who signed in, from where, and who is
+/// impersonating them if anyone.
 #[cfg(feature = "ssr")]
 pub(crate) async fn start_session(
     user: &directory::User,
@@ -199,9 +210,7 @@ pub(crate) async fn start_session(
 ) -> Result<(), AppError> {
     use crate::ssr::session_error;
     use directory::sessions::{IMPERSONATION_KEY, IP_KEY, USER_AGENT_KEY, USER_KEY};
-    let session = crate::ssr::session()?;
-    session.cycle_id().await.map_err(session_error)?;
-    session.clear().await;
+    let session = fresh_session().await?;
     session
         .insert(USER_KEY, user.id)
         .await
@@ -253,25 +262,13 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         .impersonator
         .as_ref()
         .map(|admin| admin.username.to_string());
-    let impersonating = impersonated_by.is_some();
-    let must_set_up_mfa = match &visitor.user {
-        Some(user) if !user.mfa_enabled && !impersonating => {
-            crate::ssr::directory()?
-                .settings()
-                .current()
-                .await?
-                .mfa_required
-        }
-        _ => false,
-    };
     Ok(visitor.user.map(|user| Me {
         pending_approvals,
-        must_set_up_mfa,
+        must_set_up_mfa: visitor.hold == Some(crate::ssr::Hold::TwoFactorSetup),
         impersonated_by,
         mfa_enabled: user.mfa_enabled,
         id: user.id.to_string(),
-        // An administrator impersonating is never held at the user's own steps.
-        must_change_password: user.must_change_password && !impersonating,
+        must_change_password: visitor.hold == Some(crate::ssr::Hold::Password),
         permissions: user
             .effective_role()
             .permissions()

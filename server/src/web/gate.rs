@@ -2,7 +2,7 @@
 //! requirements for pages, and a same-origin check on every state-changing request.
 
 use super::AppState;
-use app::ssr::Visitor;
+use app::ssr::{Hold, Visitor};
 use axum::Json;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -66,17 +66,18 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         );
     }
     let (session, ip, user_agent) = request_facts(&req);
-    let visitor = match resolve_session(&state, session, ip, user_agent).await {
+    let mut visitor = match resolve_session(&state, session, ip, user_agent).await {
         Ok(visitor) => visitor,
         Err(response) => return *response,
     };
     let signed_in = visitor.user.is_some();
-    let hold = match holds(&state, &visitor).await {
+    visitor.hold = match holds(&state, &visitor).await {
         Ok(hold) => hold,
         Err(response) => return *response,
     };
+    let hold = visitor.hold;
     req.extensions_mut().insert(visitor);
-    if let Some(response) = hold.and_then(|hold| hold.apply(kind, &path)) {
+    if let Some(response) = hold.and_then(|hold| apply(hold, kind, &path)) {
         return response;
     }
 
@@ -124,39 +125,28 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
     next.run(req).await
 }
 
-/// A step a signed-in person must take before anything else.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Hold {
-    /// Signed in with a temporary password (or one past its age): choose a new one.
-    Password,
-    /// 2FA is mandatory and this user has none yet: set it up.
-    TwoFactorSetup,
-}
-
-impl Hold {
-    /// Sends every page to the step's page and refuses every other server function.
-    fn apply(self, kind: Kind, path: &str) -> Option<Response> {
-        let (page, endpoints, code, message) = match self {
-            Self::Password => (
-                app::PASSWORD_PAGE,
-                app::PASSWORD_ENDPOINTS,
-                "password_change_required",
-                "Choose a new password first.",
-            ),
-            Self::TwoFactorSetup => (
-                app::MFA_SETUP_PAGE,
-                app::MFA_SETUP_ENDPOINTS,
-                "mfa_setup_required",
-                "Set up two-factor authentication first.",
-            ),
-        };
-        match kind {
-            Kind::Page if path != page => Some(Redirect::to(page).into_response()),
-            Kind::Api if !endpoints.contains(&path) => {
-                Some(json_error(StatusCode::FORBIDDEN, code, message))
-            }
-            _ => None,
+/// Sends every page to the step's page and refuses every other server function.
+fn apply(hold: Hold, kind: Kind, path: &str) -> Option<Response> {
+    let (page, endpoints, code, message) = match hold {
+        Hold::Password => (
+            app::PASSWORD_PAGE,
+            app::PASSWORD_ENDPOINTS,
+            "password_change_required",
+            "Choose a new password first.",
+        ),
+        Hold::TwoFactorSetup => (
+            app::MFA_SETUP_PAGE,
+            app::MFA_SETUP_ENDPOINTS,
+            "mfa_setup_required",
+            "Set up two-factor authentication first.",
+        ),
+    };
+    match kind {
+        Kind::Page if path != page => Some(Redirect::to(page).into_response()),
+        Kind::Api if !endpoints.contains(&path) => {
+            Some(json_error(StatusCode::FORBIDDEN, code, message))
         }
+        _ => None,
     }
 }
 
@@ -215,6 +205,7 @@ async fn resolve_session(
     let anonymous = Visitor {
         actor: Actor::anonymous(ip.clone(), user_agent.clone()),
         user: None,
+        hold: None,
     };
     let Some(session) = session else {
         return Ok(anonymous);
@@ -242,6 +233,7 @@ async fn resolve_session(
         Ok(Some(user)) => Ok(Visitor {
             actor: user.actor(ip, user_agent),
             user: Some(user.user),
+            hold: None,
         }),
         Ok(None) => {
             session
