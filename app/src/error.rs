@@ -72,7 +72,8 @@ impl From<directory::Error> for AppError {
             E::Conflict(_) => http::StatusCode::CONFLICT,
             E::NotFound(_) | E::SetupComplete | E::Link(_) => http::StatusCode::NOT_FOUND,
             E::RateLimited(_) => http::StatusCode::TOO_MANY_REQUESTS,
-            E::Unauthenticated | E::InvalidCredentials | E::SignInExpired => {
+            E::Busy(_) => http::StatusCode::SERVICE_UNAVAILABLE,
+            E::Unauthenticated | E::InvalidCredentials | E::SignInExpired | E::SignInVoided => {
                 http::StatusCode::UNAUTHORIZED
             }
             E::AccountInactive(_) | E::Forbidden(_) | E::NotAllowed(_) => {
@@ -86,7 +87,7 @@ impl From<directory::Error> for AppError {
             if !crate::ssr::is_html_form_post() {
                 response.set_status(status);
             }
-            if let E::RateLimited(seconds) = &err {
+            if let E::RateLimited(seconds) | E::Busy(seconds) = &err {
                 response
                     .insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*seconds));
             }

@@ -29,7 +29,7 @@ use pages::password::ChangePasswordPage;
 use pages::placeholder::AppsPage;
 use pages::profile::ProfilePage;
 use pages::recovery::{ForgotPage, ResetPage, VerifyEmailPage};
-use pages::register::RegisterPage;
+use pages::register::{RegisterConfirmPage, RegisterPage};
 use pages::settings::SettingsPage;
 use pages::setup::SetupPage;
 use pages::two_factor::TwoFactorPage;
@@ -40,7 +40,7 @@ use pages::users::UsersPage;
 /// Pages anyone may open without signing in; every other page needs a session.
 pub const PUBLIC_PAGES: &[&str] = &["/login", "/login/code", "/setup", "/register", "/forgot"];
 /// Pages under these prefixes carry a one-time link's token and need no session either.
-pub const PUBLIC_LINK_PREFIXES: &[&str] = &["/invite/", "/reset/", "/verify-email/"];
+pub const PUBLIC_LINK_PREFIXES: &[&str] = &["/invite/", "/reset/", "/verify-email/", "/register/"];
 
 pub fn is_public_page(path: &str) -> bool {
     PUBLIC_PAGES.contains(&path) || PUBLIC_LINK_PREFIXES.iter().any(|p| path.starts_with(p))
@@ -84,7 +84,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Scripts run only with this response's nonce; nothing may frame the pages.
+/// Scripts run only with this response's nonce; styles come only from our stylesheet (no page
+/// renders a `style` attribute or element, and the QR code is drawn with SVG attributes);
+/// nothing may frame the pages.
 #[cfg(feature = "ssr")]
 fn set_content_security_policy() {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
@@ -94,7 +96,7 @@ fn set_content_security_policy() {
         .map(|n| format!(" 'nonce-{n}'"))
         .unwrap_or_default();
     let policy = format!(
-        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     );
@@ -123,6 +125,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
                 <Route path=path!("/password") view=ChangePasswordPage/>
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/register/:token") view=RegisterConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot") view=ForgotPage/>
                 <Route path=path!("/invite/:token") view=InviteAcceptPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async/>

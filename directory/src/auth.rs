@@ -6,10 +6,11 @@ use crate::entities::users;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::mfa::SecondFactor;
+use crate::mfa_guard;
 use crate::password_policy;
 use crate::passwords;
+use crate::policy::Impersonator;
 use crate::policy::{Actor, Role};
-use crate::policy::{Impersonator, Permission};
 use crate::rate_limit;
 use crate::secrets::SecretString;
 use crate::sessions::ImpersonationMark;
@@ -90,10 +91,14 @@ impl Auth<'_> {
     ) -> Result<SignIn> {
         let login = login.trim().to_lowercase();
         rate_limit::hit_ip(self.dir, rate_limit::LOGIN_PER_IP, actor).await?;
-        if !login.is_empty() {
-            rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &login).await?;
-        }
         let row = self.find_login(&login).await?;
+        match &row {
+            Some(row) => rate_limit::hit_account(self.dir, UserId(row.id)).await?,
+            None if !login.is_empty() => {
+                rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &login).await?
+            }
+            None => {}
+        }
         let stored = row.as_ref().and_then(|r| r.password_hash.as_deref());
         let matches = passwords::verify(password, stored, self.dir.decoy_hash()).await?;
         let now = self.dir.now();
@@ -106,7 +111,10 @@ impl Auth<'_> {
         let row = match row {
             Some(row) if matches || redeemed.is_some() => row,
             _ => {
-                let entry = Entry::new("auth.login.failed").detail("login", login.as_str());
+                // People type passwords into the username field: keep only what lets an
+                // administrator see that attempts repeat, never the typed text.
+                let entry = Entry::new("auth.login.failed")
+                    .detail("login_digest", login_digest(self.dir, &login));
                 audit::record(self.dir.db(), actor, now, entry).await?;
                 return Err(Error::InvalidCredentials);
             }
@@ -133,6 +141,13 @@ impl Auth<'_> {
                 self.finish(&signed_in, user, How::OwnerRecovery).await?,
             )),
             Some(Redeemed::Impersonation { by, until }) => {
+                if self.may_still_impersonate(by.id, &user).await?.is_none() {
+                    let entry = Entry::new("auth.login.failed")
+                        .target("user", user.id, user.username.as_str())
+                        .detail("impersonation_refused", true);
+                    audit::record(self.dir.db(), actor, now, entry).await?;
+                    return Err(Error::InvalidCredentials);
+                }
                 let mut acting = signed_in;
                 acting.impersonator = Some(by.clone());
                 let user = self.finish(&acting, user, How::Impersonation).await?;
@@ -168,25 +183,32 @@ impl Auth<'_> {
         if now - pending.started_at > SECOND_STEP_WINDOW || now < pending.started_at {
             return Err(Error::SignInExpired);
         }
-        let key = format!("2fa:{}", pending.user);
-        rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &key).await?;
         let Some(user) = self.session_user(pending.user).await? else {
             return Err(Error::SignInExpired);
         };
+        // The session keeps whole seconds, so compare whole seconds.
+        if user.password_changed_at.unix_timestamp() > pending.started_at.unix_timestamp() {
+            // The password that started this sign-in has been changed since.
+            return Err(Error::SignInExpired);
+        }
+        // Before the bucket: a void or locked sign-in is refused without spending anything.
+        mfa_guard::check_open(self.dir.db(), &user, pending.started_at, now).await?;
+        // Codes have a bucket of their own beside the password's: a password sign-in must
+        // leave room for its second step.
+        let key = format!("2fa:{}", user.id);
+        rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &key).await?;
         let signed_in = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
         match self.dir.mfa().check(user.id, code).await? {
             Some(factor) => {
+                mfa_guard::record_success(self.dir.db(), &user).await?;
                 self.finish(&signed_in, user, How::SecondFactor(factor))
                     .await
             }
             None => {
-                let entry =
-                    Entry::new("auth.2fa.failed").target("user", user.id, user.username.as_str());
-                audit::record(self.dir.db(), &signed_in, now, entry).await?;
-                Err(Error::invalid(
-                    "code",
-                    "That code is not right. Use the newest code from your app, or a backup code.",
-                ))
+                let per_day = crate::settings::load(self.dir.db())
+                    .await?
+                    .mfa_failures_per_day;
+                Err(mfa_guard::record_failure(self.dir, &signed_in, &user, per_day).await?)
             }
         }
     }
@@ -229,6 +251,18 @@ impl Auth<'_> {
         })
     }
 
+    /// Checks the password a signed-in user typed to confirm a change of their own account,
+    /// counted against the account as a sign-in is, so a borrowed session cannot guess it.
+    pub(crate) async fn confirm_password(
+        &self,
+        id: UserId,
+        stored: Option<&str>,
+        password: &SecretString,
+    ) -> Result<bool> {
+        rate_limit::hit_account(self.dir, id).await?;
+        passwords::verify(password, stored, self.dir.decoy_hash()).await
+    }
+
     /// Records a sign-out; the transport ends the session itself.
     pub async fn logout(&self, actor: &Actor) -> Result<()> {
         audit::record(
@@ -260,12 +294,11 @@ impl Auth<'_> {
         if self.dir.now() >= mark.until {
             return Ok(None);
         }
-        let Some(admin) = self.session_user(mark.by).await? else {
+        // Re-asked on every request: a promotion of the user (to owner, say) or a demotion
+        // of the administrator ends the session at once.
+        let Some(admin) = self.may_still_impersonate(mark.by, &user).await? else {
             return Ok(None);
         };
-        if !admin.as_actor(None, None).can(Permission::UsersImpersonate) {
-            return Ok(None);
-        }
         Ok(Some(SessionUser {
             user,
             impersonator: Some(Impersonator {
@@ -273,6 +306,20 @@ impl Auth<'_> {
                 username: admin.username,
             }),
         }))
+    }
+
+    /// The administrator `by`, if still active and still allowed to impersonate `user` as
+    /// things stand now.
+    async fn may_still_impersonate(&self, by: UserId, user: &User) -> Result<Option<User>> {
+        let Some(admin) = self.session_user(by).await? else {
+            return Ok(None);
+        };
+        let actor = admin.as_actor(None, None);
+        match crate::temp_logins::may_impersonate(self.dir.db(), &actor, user).await {
+            Ok(()) => Ok(Some(admin)),
+            Err(Error::Forbidden(_) | Error::NotAllowed(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
     }
 
     /// The user behind a session, if that user still exists and may still sign in.
@@ -296,6 +343,13 @@ impl Auth<'_> {
         }
         crate::groups::in_admin_group(self.dir.db(), user.id).await
     }
+}
+
+/// A keyed digest of a typed sign-in name: equal for equal names, so repeated attempts
+/// stand out in the audit log, and useless to whoever reads the log without the key.
+pub(crate) fn login_digest(dir: &Directory, login: &str) -> String {
+    let digest = crate::sealed::keyed_digest(dir.secret_key(), "audit-login", login);
+    digest.chars().take(16).collect()
 }
 
 fn inactive_message(status: Status) -> String {

@@ -18,7 +18,7 @@ pub(crate) async fn connect(url: &str) -> Result<DatabaseConnection> {
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
-        create_sqlite_parent_dir(url)?;
+        prepare_sqlite_file(url)?;
         options
             .max_connections(8)
             .min_connections(1)
@@ -34,28 +34,78 @@ pub(crate) async fn connect(url: &str) -> Result<DatabaseConnection> {
     Ok(Database::connect(options).await?)
 }
 
-/// SQLite creates the file but not its folder; a fresh machine has no `data/` yet.
-fn create_sqlite_parent_dir(url: &str) -> Result<()> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
-        .split('?')
-        .next()
-        .unwrap_or_default();
-    if path.is_empty() || path.starts_with(":memory:") {
+/// SQLite creates the file but not its folder; a fresh machine has no `data/` yet. The file
+/// holds password hashes and live one-time links until mail is sent, so it is the owner's
+/// alone: made 0600 before SQLite opens it, and tightened if an older start left it wider.
+/// SQLite gives its `-wal` and `-shm` files the database file's mode.
+fn prepare_sqlite_file(url: &str) -> Result<()> {
+    let Some((path, query)) = sqlite_path(url) else {
         return Ok(());
-    }
-    if let Some(parent) = std::path::Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent).map_err(|e| {
+    };
+    let path = std::path::Path::new(path);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        private_dir(parent).map_err(|e| {
             Error::Internal(format!(
                 "cannot create database folder {}: {e}",
                 parent.display()
             ))
         })?;
     }
+    let creates = query.split('&').any(|pair| pair == "mode=rwc");
+    private_files(path, creates)
+        .map_err(|e| Error::Internal(format!("cannot protect {}: {e}", path.display())))
+}
+
+/// The file path and query of a `sqlite:` URL; `None` for an in-memory database.
+fn sqlite_path(url: &str) -> Option<(&str, &str)> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let memory = path.is_empty()
+        || path.starts_with(":memory:")
+        || query.split('&').any(|pair| pair == "mode=memory");
+    (!memory).then_some((path, query))
+}
+
+/// Creates a folder (and its missing parents) readable by the owner only.
+fn private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+#[cfg(unix)]
+fn private_files(path: &std::path::Path, create: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if create {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::set_permissions(&name, std::fs::Permissions::from_mode(0o600)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_files(_path: &std::path::Path, _create: bool) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -72,4 +122,46 @@ pub(crate) async fn migrate(db: &DatabaseConnection) -> Result<()> {
     let result = Migrator::up(db, None).await;
     lock.commit().await?;
     Ok(result?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(
+            sqlite_path("sqlite://data/gatehouse.db?mode=rwc"),
+            Some(("data/gatehouse.db", "mode=rwc"))
+        );
+        assert_eq!(sqlite_path("sqlite:/tmp/x.db"), Some(("/tmp/x.db", "")));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("sqlite://x.db?mode=memory"), None);
+        assert_eq!(sqlite_path("postgres://db/x"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn database_files_are_made_and_kept_private() -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("gatehouse-db-mode-{}", std::process::id()));
+        let db = dir.join("sub/gatehouse.db");
+        let mode =
+            |p: &std::path::Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777);
+        let url = format!("sqlite://{}?mode=rwc", db.display());
+        prepare_sqlite_file(&url)?;
+        let wal = dir.join("sub/gatehouse.db-wal");
+        std::fs::write(&wal, b"").map_err(|e| Error::Internal(e.to_string()))?;
+        std::fs::set_permissions(&wal, std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        prepare_sqlite_file(&url)?;
+        let modes = [mode(&db), mode(&wal), mode(&dir.join("sub"))];
+        let _ = std::fs::remove_dir_all(&dir);
+        let modes: Vec<u32> = modes
+            .into_iter()
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        assert_eq!(modes, [0o600, 0o600, 0o700]);
+        Ok(())
+    }
 }

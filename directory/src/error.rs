@@ -40,6 +40,12 @@ pub enum Error {
     /// The second step of a sign-in came too late, or its session is gone.
     #[error("Your sign-in took too long. Enter your password again.")]
     SignInExpired,
+    /// Too many wrong second-factor codes in a row: the half-done sign-in is void.
+    #[error("Too many wrong codes. Enter your password again.")]
+    SignInVoided,
+    /// The server is at its limit for slow work (password hashing); try again shortly.
+    #[error("The server is busy. Try again in {0} seconds.")]
+    Busy(u64),
     /// First-run setup was asked for after an owner exists.
     #[error("setup is already complete")]
     SetupComplete,
@@ -68,7 +74,8 @@ impl Error {
             Self::AccountInactive(_) => "account_inactive",
             Self::Forbidden(_) | Self::NotAllowed(_) => "forbidden",
             Self::SetupComplete => "setup_complete",
-            Self::SignInExpired => "sign_in_expired",
+            Self::SignInExpired | Self::SignInVoided => "sign_in_expired",
+            Self::Busy(_) => "busy",
             Self::Link(problem) => problem.code(),
             Self::RateLimited(_) => "rate_limited",
             Self::Database(_) | Self::Internal(_) => "internal",

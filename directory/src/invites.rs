@@ -6,7 +6,7 @@ use crate::audit::{self, Entry};
 use crate::entities::invites;
 use crate::error::{Error, Result};
 use crate::groups;
-use crate::ids::{Email, GroupId};
+use crate::ids::{Email, GroupId, UserId};
 use crate::mail;
 use crate::outbox;
 use crate::policy::{self, Actor, Permission, Role};
@@ -92,15 +92,14 @@ pub struct Invites<'a> {
 
 impl Invites<'_> {
     pub async fn create(&self, actor: &Actor, new: NewInvite) -> Result<Issued> {
-        policy::require(actor, Permission::UsersCreate)?;
-        if new.role != Role::User {
-            policy::require(actor, Permission::UsersSetRole)?;
-        }
-        if new.role == Role::Owner && !users::is_owner_or_system(actor) {
-            return Err(Error::Forbidden(Permission::UsersSetRole));
-        }
         let email = Email::parse(&new.email)?;
-        let group_names = self.check_groups(actor, &new.groups).await?;
+        let group_names = may_grant(self.dir.db(), actor, new.role, &new.groups).await?;
+        let mut wanted = new.groups.clone();
+        wanted.sort_by_key(|g| g.0);
+        wanted.dedup();
+        if group_names.len() != wanted.len() {
+            return Err(Error::NotFound("group"));
+        }
         let settings = crate::settings::load(self.dir.db()).await?;
         let now = self.dir.now();
         let expires_at = now + Duration::hours(i64::from(settings.invite_expiry_hours));
@@ -178,12 +177,20 @@ impl Invites<'_> {
     }
 
     /// Makes a new link (the old one stops working), with a fresh lifetime; mails it if asked.
+    /// An expired invite may get a new link too, after the same checks as a new invite: the
+    /// role and groups must still be the actor's to grant, and the address still free.
     pub async fn reissue(&self, actor: &Actor, id: Uuid, send: bool) -> Result<Issued> {
         let row = self.open_invite(actor, id).await?;
         let settings = crate::settings::load(self.dir.db()).await?;
         let now = self.dir.now();
         let (token, hash) = tokens::generate();
         let txn = self.dir.db().begin().await?;
+        let email = Email::from_stored(row.email.clone());
+        if users::email_in_use(&txn, &email).await? {
+            return Err(Error::Conflict(format!(
+                "{email} has an account now: revoke this invite."
+            )));
+        }
         let mut active: invites::ActiveModel = row.into();
         active.token_hash = Set(hash);
         active.expires_at = Set(now + Duration::hours(i64::from(settings.invite_expiry_hours)));
@@ -232,6 +239,7 @@ impl Invites<'_> {
     pub async fn lookup(&self, actor: &Actor, token: &str) -> Result<InviteView> {
         rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let row = self.usable(self.dir.db(), token).await?;
+        self.inviter_may_still_grant(&row).await?;
         let email = Email::from_stored(row.email);
         Ok(InviteView {
             suggested_username: suggest_username(email.as_str()),
@@ -247,6 +255,7 @@ impl Invites<'_> {
     pub async fn accept(&self, actor: &Actor, token: &str, input: Acceptance) -> Result<User> {
         rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let row = self.usable(self.dir.db(), token).await?;
+        self.inviter_may_still_grant(&row).await?;
         let policy = crate::settings::load(self.dir.db()).await?.password;
         let new = NewUser {
             username: input.username,
@@ -313,15 +322,21 @@ impl Invites<'_> {
         }
     }
 
+    /// An invite still open (pending or expired) that `actor` could have made: reissuing,
+    /// mailing and revoking take exactly the checks of [`Invites::create`].
     async fn open_invite(&self, actor: &Actor, id: Uuid) -> Result<invites::Model> {
         policy::require(actor, Permission::UsersCreate)?;
         let row = invites::Entity::find_by_id(id)
             .one(self.dir.db())
             .await?
             .ok_or(Error::NotFound("invite"))?;
-        if row.role != Role::User.name() {
-            policy::require(actor, Permission::UsersSetRole)?;
-        }
+        may_grant(
+            self.dir.db(),
+            actor,
+            parse_role(&row.role)?,
+            &stored_groups(&row),
+        )
+        .await?;
         match state(&row, self.dir.now()) {
             InviteState::Accepted => Err(Error::Conflict(
                 "This invite was accepted already.".to_string(),
@@ -331,19 +346,43 @@ impl Invites<'_> {
         }
     }
 
-    async fn check_groups(&self, actor: &Actor, ids: &[GroupId]) -> Result<Vec<String>> {
-        if !ids.is_empty() {
-            policy::require(actor, Permission::GroupsWrite)?;
+    /// At the moment a link is opened or used, whoever made the invite must still exist, be
+    /// active and be allowed to grant its role and groups; otherwise the link is dead.
+    async fn inviter_may_still_grant(&self, row: &invites::Model) -> Result<()> {
+        let Some(inviter) = row.invited_by else {
+            // Made by the command line, which may grant anything.
+            return Ok(());
+        };
+        let dead = Error::Link(LinkProblem::Revoked);
+        let Some(user) = self.dir.auth().session_user(UserId(inviter)).await? else {
+            return Err(dead);
+        };
+        let actor = user.as_actor(None, None);
+        match may_grant(
+            self.dir.db(),
+            &actor,
+            parse_role(&row.role)?,
+            &stored_groups(row),
+        )
+        .await
+        {
+            Ok(_) => Ok(()),
+            Err(Error::Forbidden(_) | Error::NotAllowed(_) | Error::Unauthenticated) => Err(dead),
+            Err(other) => Err(other),
         }
-        let mut names = Vec::with_capacity(ids.len());
-        for id in ids {
-            let group = self.dir.groups().get(actor, *id).await?;
-            if group.is_admin {
-                policy::require(actor, Permission::UsersSetRole)?;
-            }
-            names.push(group.name);
+    }
+
+    /// Whether `actor` may see or pass on the link of this invite (the outbox's links).
+    pub(crate) async fn may_pass_on(&self, actor: &Actor, id: Uuid) -> Result<bool> {
+        let Some(row) = invites::Entity::find_by_id(id).one(self.dir.db()).await? else {
+            return Ok(false);
+        };
+        let groups = stored_groups(&row);
+        match may_grant(self.dir.db(), actor, parse_role(&row.role)?, &groups).await {
+            Ok(_) => Ok(true),
+            Err(Error::Forbidden(_) | Error::NotAllowed(_) | Error::Unauthenticated) => Ok(false),
+            Err(other) => Err(other),
         }
-        Ok(names)
     }
 
     /// The names of every group the invites name, in one query.
@@ -369,6 +408,7 @@ impl Invites<'_> {
 
     fn mail(&self, row: &invites::Model, link: &str, now: OffsetDateTime) -> mail::Mail {
         mail::invite(mail::InviteMail {
+            invite_id: row.id,
             to: &Email::from_stored(row.email.clone()),
             inviter: &row.invited_by_name,
             role: &row.role,
@@ -380,6 +420,39 @@ impl Invites<'_> {
             },
         })
     }
+}
+
+/// The one check for making, reissuing, mailing, revoking or passing on an invite, and (with
+/// the inviter as actor) for accepting it: `users.create`; `users.set_role` for any role but
+/// `user` or any administrators' group; only an owner (or the command line) invites an owner.
+/// Groups deleted since are skipped. Answers the names of the groups that remain.
+async fn may_grant(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    role: Role,
+    groups: &[GroupId],
+) -> Result<Vec<String>> {
+    policy::require(actor, Permission::UsersCreate)?;
+    if role != Role::User {
+        policy::require(actor, Permission::UsersSetRole)?;
+    }
+    if role == Role::Owner && !users::is_owner_or_system(actor) {
+        return Err(Error::Forbidden(Permission::UsersSetRole));
+    }
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    policy::require(actor, Permission::GroupsWrite)?;
+    let rows = crate::entities::groups::Entity::find()
+        .filter(crate::entities::groups::Column::Id.is_in(groups.iter().map(|g| g.0)))
+        .all(conn)
+        .await?;
+    if rows.iter().any(|group| group.is_admin) {
+        policy::require(actor, Permission::UsersSetRole)?;
+    }
+    let mut names: Vec<String> = rows.into_iter().map(|group| group.name).collect();
+    names.sort();
+    Ok(names)
 }
 
 async fn refuse_known_email(conn: &impl ConnectionTrait, email: &Email) -> Result<()> {
@@ -402,6 +475,10 @@ async fn refuse_known_email(conn: &impl ConnectionTrait, email: &Email) -> Resul
 
 fn group_ids(row: &invites::Model) -> Vec<Uuid> {
     serde_json::from_str(&row.group_ids).unwrap_or_default()
+}
+
+fn stored_groups(row: &invites::Model) -> Vec<GroupId> {
+    group_ids(row).into_iter().map(GroupId).collect()
 }
 
 /// The invite's group names, sorted; a group deleted since is left out.

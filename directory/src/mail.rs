@@ -15,6 +15,8 @@ pub struct Mail {
     pub to: Email,
     /// The account it is about, if any; decides who may see its link.
     pub user_id: Option<UserId>,
+    /// The invite whose link it carries, if any; likewise.
+    pub invite_id: Option<uuid::Uuid>,
     pub subject: String,
     pub text: String,
     pub html: String,
@@ -56,6 +58,7 @@ impl Letter<'_> {
             kind: self.kind,
             to: self.to.clone(),
             user_id: self.user_id,
+            invite_id: None,
             subject: self.subject,
             text,
             html,
@@ -161,6 +164,7 @@ impl Window {
 }
 
 pub struct InviteMail<'a> {
+    pub invite_id: uuid::Uuid,
     pub to: &'a Email,
     pub inviter: &'a str,
     pub role: &'a str,
@@ -175,7 +179,7 @@ pub fn invite(m: InviteMail<'_>) -> Mail {
     } else {
         "a"
     };
-    Letter {
+    let mail = Letter {
         kind: "invite",
         to: m.to,
         user_id: None,
@@ -200,7 +204,11 @@ pub fn invite(m: InviteMail<'_>) -> Mail {
         }),
         base_url: m.base_url,
     }
-    .finish()
+    .finish();
+    Mail {
+        invite_id: Some(m.invite_id),
+        ..mail
+    }
 }
 
 /// Who a mail about an account goes to, and where its button leads.
@@ -284,17 +292,36 @@ pub fn password_reset(n: Notice<'_>, window: Window) -> Mail {
     .finish()
 }
 
+/// Which of an account's addresses a change is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Address {
+    /// The email address the account signs in and is reached with.
+    Primary,
+    /// The fallback address that password reset links go to as well.
+    Recovery,
+}
+
+impl Address {
+    fn words(self) -> &'static str {
+        match self {
+            Self::Primary => "email address",
+            Self::Recovery => "recovery email address",
+        }
+    }
+}
+
 /// To the new address (`n.to`): open the link to make it the account's address.
-pub fn email_change_verify(n: Notice<'_>, window: Window) -> Mail {
+pub fn email_change_verify(n: Notice<'_>, window: Window, which: Address) -> Mail {
+    let what = which.words();
     Letter {
         kind: "email_change",
         to: n.to,
         user_id: Some(n.user_id),
-        subject: format!("Confirm your new {PRODUCT} email address"),
-        heading: "Confirm your new email address".to_string(),
+        subject: format!("Confirm your new {PRODUCT} {what}"),
+        heading: format!("Confirm your new {what}"),
         paragraphs: vec![
             format!(
-                "The account {} at {} asked to use {} as its email address.",
+                "The account {} at {} asked to use {} as its {what}.",
                 n.username, n.base_url, n.to
             ),
             format!(
@@ -312,24 +339,123 @@ pub fn email_change_verify(n: Notice<'_>, window: Window) -> Mail {
     .finish()
 }
 
-/// To the old address (`n.to`): someone asked to move the account to `new`.
-pub fn email_change_notice(n: Notice<'_>, new: &Email) -> Mail {
+/// To an old address (`n.to`): someone asked to change the account's `which` address to
+/// `new` (or to remove it).
+pub fn email_change_notice(n: Notice<'_>, new: Option<&Email>, which: Address) -> Mail {
+    let what = which.words();
+    let change = match new {
+        Some(new) => format!("asked to change its {what} to {new}"),
+        None => format!("removed its {what}"),
+    };
     Letter {
         kind: "email_change_notice",
         to: n.to,
         user_id: Some(n.user_id),
-        subject: format!("Your {PRODUCT} email address is changing"),
-        heading: "Your email address is about to change".to_string(),
+        subject: format!("Your {PRODUCT} {what} is changing"),
+        heading: format!("Your {what} is about to change"),
         paragraphs: vec![
-            format!(
-                "The account {} at {} asked to change its email address from {} to {new}.",
-                n.username, n.base_url, n.to
-            ),
+            format!("The account {} at {} {change}.", n.username, n.base_url),
             "If this was not you, sign in and change your password, or tell an administrator."
                 .to_string(),
         ],
         action: None,
         base_url: n.base_url,
+    }
+    .finish()
+}
+
+/// To the user (`for_admin` false) or to an administrator: too many wrong second-factor
+/// codes, so second-factor sign-in for `n.username` is locked until `until`.
+pub fn second_factor_locked(n: Notice<'_>, until: OffsetDateTime, for_admin: bool) -> Mail {
+    let (whose, advice) = if for_admin {
+        (
+            format!("the account {}", n.username),
+            "Someone may know the password of this account. Check its recent activity, and consider a password reset.",
+        )
+    } else {
+        (
+            format!("your account {}", n.username),
+            "If this was not you, someone knows your password: change it as soon as you can sign in.",
+        )
+    };
+    Letter {
+        kind: "second_factor_locked",
+        to: n.to,
+        user_id: Some(n.user_id),
+        subject: format!("Two-factor sign-in locked for {}", n.username),
+        heading: "Two-factor sign-in is locked for an hour".to_string(),
+        paragraphs: vec![
+            format!(
+                "Too many wrong two-factor codes were entered for {whose} at {}. Signing in to it is locked until {} UTC.",
+                n.base_url,
+                until.to_offset(time::UtcOffset::UTC).time()
+            ),
+            advice.to_string(),
+        ],
+        action: Some(Action {
+            label: if for_admin { "Review the account" } else { "Open your profile" },
+            url: n.link,
+            carried: None,
+        }),
+        base_url: n.base_url,
+    }
+    .finish()
+}
+
+/// To the owner of an existing account whose address someone tried to register with.
+pub fn registration_attempt(n: Notice<'_>) -> Mail {
+    Letter {
+        kind: "registration_attempt",
+        to: n.to,
+        user_id: Some(n.user_id),
+        subject: format!("Someone tried to register at {PRODUCT} with your address"),
+        heading: "You already have an account".to_string(),
+        paragraphs: vec![
+            format!(
+                "Someone tried to register a new account at {} with this email address, which already belongs to the account {}.",
+                n.base_url, n.username
+            ),
+            "If it was you, sign in with that account, or reset its password if you forgot it. If not, you can ignore this mail: nothing was changed.".to_string(),
+        ],
+        action: Some(Action {
+            label: "Sign in",
+            url: n.link,
+            carried: None,
+        }),
+        base_url: n.base_url,
+    }
+    .finish()
+}
+
+/// To the address someone registered with: open the link to create the account.
+pub fn signup_confirm(
+    to: &Email,
+    username: &str,
+    link: &str,
+    base_url: &str,
+    window: Window,
+) -> Mail {
+    Letter {
+        kind: "signup_confirm",
+        to,
+        user_id: None,
+        subject: format!("Confirm your {PRODUCT} account"),
+        heading: "Confirm your email address".to_string(),
+        paragraphs: vec![
+            format!(
+                "Someone registered the account {username} at {base_url} with this address. The account is created once you open this link."
+            ),
+            format!(
+                "The link works once and expires in {}. If this was not you, ignore this mail.",
+                window.lifetime()
+            ),
+        ],
+        action: Some(Action {
+            label: "Confirm and create the account",
+            url: link,
+            carried: window.carried(),
+        }),
+        base_url,
     }
     .finish()
 }
@@ -360,6 +486,7 @@ mod tests {
     fn both_parts_carry_the_link_and_html_is_escaped() -> TestResult {
         let now = OffsetDateTime::UNIX_EPOCH;
         let mail = invite(InviteMail {
+            invite_id: uuid::Uuid::new_v4(),
             to: &Email::parse("new@example.org")?,
             inviter: "Ada <script>",
             role: "admin",

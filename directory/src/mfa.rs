@@ -4,14 +4,14 @@
 use crate::Directory;
 use crate::audit::{self, Entry};
 use crate::backup_codes;
-use crate::entities::{sessions, users as user_rows};
+use crate::entities::{sessions as session_rows, users as user_rows};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
-use crate::passwords;
 use crate::policy::{self, Actor, Permission};
 use crate::qr;
 use crate::sealed;
 use crate::secrets::SecretString;
+use crate::sessions;
 use crate::totp::{self, TotpKey};
 use crate::users::{self, User};
 use sea_orm::sea_query::Query;
@@ -168,7 +168,11 @@ impl Mfa<'_> {
             ));
         }
         let codes = backup_codes::replace(&txn, self.dir.secret_key(), id, now).await?;
-        let entry = Entry::new("mfa.enable").target("user", id, row.username.as_str());
+        // Sessions opened with the password alone end: from now on a sign-in takes both.
+        let ended = sessions::end_others(&txn, id, actor.session.as_deref()).await?;
+        let entry = Entry::new("mfa.enable")
+            .target("user", id, row.username.as_str())
+            .detail("sessions_ended", ended);
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
         Ok(codes)
@@ -187,8 +191,11 @@ impl Mfa<'_> {
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
         let codes = backup_codes::replace(&txn, self.dir.secret_key(), id, now).await?;
-        let entry =
-            Entry::new("mfa.backup_codes.regenerate").target("user", id, row.username.as_str());
+        // New codes usually mean the old ones leaked: whoever used one is signed out.
+        let ended = sessions::end_others(&txn, id, actor.session.as_deref()).await?;
+        let entry = Entry::new("mfa.backup_codes.regenerate")
+            .target("user", id, row.username.as_str())
+            .detail("sessions_ended", ended);
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
         Ok(codes)
@@ -204,12 +211,11 @@ impl Mfa<'_> {
             ));
         }
         let row = self.row(id).await?;
-        let matches = passwords::verify(
-            password,
-            row.password_hash.as_deref(),
-            self.dir.decoy_hash(),
-        )
-        .await?;
+        let matches = self
+            .dir
+            .auth()
+            .confirm_password(id, row.password_hash.as_deref(), password)
+            .await?;
         if !matches {
             return Err(Error::invalid(
                 "password",
@@ -224,12 +230,8 @@ impl Mfa<'_> {
     /// sign in with their password alone, and may set it up again.
     pub async fn disable_for(&self, actor: &Actor, id: UserId) -> Result<()> {
         policy::require(actor, Permission::UsersUpdate)?;
-        if actor.user_id() == Some(id) {
-            // One's own goes through the profile, which asks for the password.
-            return Err(Error::NotAllowed(
-                "Turn off your own two-factor authentication from your profile.".into(),
-            ));
-        }
+        // One's own goes through the profile, which asks for the password.
+        users::refuse_own_account(actor, id, "turn off two-factor authentication")?;
         let user = self.dir.users().existing(id).await?;
         users::guard_target(self.dir.db(), actor, &user).await?;
         if !user.mfa_enabled {
@@ -346,8 +348,8 @@ pub(crate) async fn end_sessions_without_mfa(conn: &impl ConnectionTrait) -> Res
         .from(user_rows::Entity)
         .and_where(user_rows::Column::TotpEnabledAt.is_null())
         .to_owned();
-    let result = sessions::Entity::delete_many()
-        .filter(sessions::Column::UserId.in_subquery(without))
+    let result = session_rows::Entity::delete_many()
+        .filter(session_rows::Column::UserId.in_subquery(without))
         .exec(conn)
         .await?;
     Ok(result.rows_affected)

@@ -3,11 +3,11 @@
 
 use crate::Directory;
 use crate::audit::{self, Entry};
-use crate::entities::{outbox, users};
+use crate::entities::outbox;
 use crate::error::{Error, Result};
-use crate::ids::Email;
+use crate::ids::{Email, UserId};
 use crate::mail::{self, Mail};
-use crate::policy::{self, Actor, Permission, Role};
+use crate::policy::{self, Actor, Permission};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -39,6 +39,7 @@ pub(crate) async fn enqueue(
         kind: Set(mail.kind.to_string()),
         to_address: Set(mail.to.to_string()),
         user_id: Set(mail.user_id.map(|id| id.0)),
+        invite_id: Set(mail.invite_id),
         subject: Set(mail.subject),
         text_body: Set(Some(mail.text)),
         html_body: Set(Some(mail.html)),
@@ -98,8 +99,10 @@ pub struct Outbox<'a> {
 }
 
 impl Outbox<'_> {
-    /// The newest mails first. Links show only to those who manage settings, and a link
-    /// into an owner's account only to owners: a reset link is the account.
+    /// The newest mails first. A link shows only to those who manage settings, only while
+    /// the mail is unsent and the link alive, and only when the viewer could have made it
+    /// themselves: an invite's link to those who may grant its role and groups, a link into
+    /// an account to those who may change that account. A link is the access it grants.
     pub async fn list(&self, actor: &Actor, limit: u64) -> Result<Vec<OutboxEntry>> {
         policy::require(actor, Permission::SettingsRead)?;
         let rows = outbox::Entity::find()
@@ -107,41 +110,50 @@ impl Outbox<'_> {
             .limit(limit.clamp(1, 200))
             .all(self.dir.db())
             .await?;
-        let owners = self.owner_ids().await?;
         let now = self.dir.now();
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let shows_link = actor.can(Permission::SettingsWrite)
-                    && row.status != SENT
-                    && row.expires_at.is_none_or(|at| at > now)
-                    && (crate::users::is_owner_or_system(actor)
-                        || row.user_id.is_none_or(|id| !owners.contains(&id)));
-                OutboxEntry {
-                    id: row.id,
-                    kind: row.kind,
-                    to: row.to_address,
-                    subject: row.subject,
-                    status: row.status,
-                    attempts: row.attempts,
-                    last_error: row.last_error,
-                    created_at: row.created_at,
-                    next_attempt_at: row.next_attempt_at,
-                    sent_at: row.sent_at,
-                    link: row.link.filter(|_| shows_link),
-                }
-            })
-            .collect())
+        let mut entries = Vec::with_capacity(rows.len());
+        for row in rows {
+            let live = actor.can(Permission::SettingsWrite)
+                && row.status != SENT
+                && row.expires_at.is_none_or(|at| at > now);
+            let shows_link = live && row.link.is_some() && self.may_pass_on(actor, &row).await?;
+            entries.push(OutboxEntry {
+                id: row.id,
+                kind: row.kind,
+                to: row.to_address,
+                subject: row.subject,
+                status: row.status,
+                attempts: row.attempts,
+                last_error: row.last_error,
+                created_at: row.created_at,
+                next_attempt_at: row.next_attempt_at,
+                sent_at: row.sent_at,
+                link: row.link.filter(|_| shows_link),
+            });
+        }
+        Ok(entries)
     }
 
-    async fn owner_ids(&self) -> Result<Vec<uuid::Uuid>> {
-        Ok(users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .filter(users::Column::Role.eq(Role::Owner.name()))
-            .into_tuple()
-            .all(self.dir.db())
-            .await?)
+    /// Whether `actor` could have issued this mail's link. A link about neither an invite nor
+    /// an account (none today) is shown only to owners.
+    async fn may_pass_on(&self, actor: &Actor, row: &outbox::Model) -> Result<bool> {
+        if let Some(invite) = row.invite_id {
+            return self.dir.invites().may_pass_on(actor, invite).await;
+        }
+        let Some(id) = row.user_id else {
+            return Ok(crate::users::is_owner_or_system(actor));
+        };
+        let Some(user) = self.dir.users().find(UserId(id)).await? else {
+            return Ok(false);
+        };
+        if !actor.can(Permission::UsersUpdate) {
+            return Ok(false);
+        }
+        match crate::users::guard_target(self.dir.db(), actor, &user).await {
+            Ok(()) => Ok(true),
+            Err(Error::NotAllowed(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
     }
 
     pub async fn counts(&self, actor: &Actor) -> Result<OutboxCounts> {

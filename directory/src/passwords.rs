@@ -19,12 +19,49 @@ fn slots() -> &'static tokio::sync::Semaphore {
     })
 }
 
-/// Runs one argon2 computation on the blocking pool once a slot is free.
+/// How many hashes may wait for a slot at once; past that a request is turned away at once
+/// rather than queued behind a flood (a signed-in user hammering "confirm with your
+/// password" must not stall everyone else's sign-in).
+const MAX_WAITING: usize = 64;
+/// How long a hash waits for a slot before the request is turned away.
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn waiting() -> &'static std::sync::atomic::AtomicUsize {
+    static WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    &WAITING
+}
+
+/// Counts a waiter for as long as it lives.
+struct Waiter;
+
+impl Waiter {
+    fn join() -> Option<Self> {
+        use std::sync::atomic::Ordering;
+        let before = waiting().fetch_add(1, Ordering::AcqRel);
+        if before >= MAX_WAITING {
+            waiting().fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Self)
+    }
+}
+
+impl Drop for Waiter {
+    fn drop(&mut self) {
+        waiting().fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// Runs one argon2 computation on the blocking pool once a slot is free: the queue is
+/// bounded in length and in time, and a request beyond either gets [`Error::Busy`].
 async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let _slot = slots()
-        .acquire()
-        .await
-        .map_err(|e| Error::Internal(format!("hashing slots: {e}")))?;
+    let busy = Error::Busy(MAX_WAIT.as_secs().max(1));
+    let waiter = Waiter::join().ok_or(Error::Busy(1))?;
+    let _slot = match tokio::time::timeout(MAX_WAIT, slots().acquire()).await {
+        Ok(slot) => slot.map_err(|e| Error::Internal(format!("hashing slots: {e}")))?,
+        Err(_) => return Err(busy),
+    };
+    drop(waiter);
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| Error::Internal(format!("hashing task: {e}")))

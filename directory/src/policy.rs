@@ -187,6 +187,9 @@ pub struct Actor {
     pub user_agent: Option<String>,
     /// Set when an administrator signed in as the principal with an impersonation password.
     pub impersonator: Option<Impersonator>,
+    /// The hashed id of the web session the request came with (see
+    /// [`crate::sessions::hash_id`]), so a change can end every *other* session.
+    pub session: Option<String>,
 }
 
 impl Actor {
@@ -196,6 +199,7 @@ impl Actor {
             ip,
             user_agent,
             impersonator: None,
+            session: None,
         }
     }
 
@@ -205,6 +209,7 @@ impl Actor {
             ip: None,
             user_agent: Some("gatehouse-cli".into()),
             impersonator: None,
+            session: None,
         }
     }
 
@@ -289,6 +294,7 @@ mod tests {
             ip: None,
             user_agent: None,
             impersonator: None,
+            session: None,
         }
     }
 

@@ -7,7 +7,7 @@ use crate::entities::users as user_rows;
 use crate::error::{Error, Result};
 use crate::ids::Email;
 use crate::ids::UserId;
-use crate::mail;
+use crate::mail::{self, Address};
 use crate::outbox;
 use crate::passwords;
 use crate::policy::{Actor, Permission};
@@ -43,7 +43,9 @@ impl Profile<'_> {
     }
 
     /// Changes one's own names and emails, unless an admin locked profiles (those who may
-    /// edit users anyway are not held by the lock).
+    /// edit users anyway are not held by the lock). Both addresses receive reset links, so
+    /// with confirmation on (the default) a new one counts only once its link is opened, and
+    /// neither changes from an impersonated session.
     pub async fn update(&self, actor: &Actor, update: UserUpdate) -> Result<User> {
         let user = self.load(actor).await?;
         let settings = self.dir.settings().current().await?;
@@ -53,51 +55,75 @@ impl Profile<'_> {
             ));
         }
         let mut valid = update.validate(user.username.as_str())?;
-        let verify = valid.email != user.email && settings.verify_email_changes;
-        let new_email = valid.email.clone();
-        if verify {
-            if crate::users::email_in_use(self.dir.db(), &new_email).await? {
+        let new_primary = (valid.email != user.email).then(|| valid.email.clone());
+        let new_fallback =
+            (valid.fallback_email != user.fallback_email).then(|| valid.fallback_email.clone());
+        if new_primary.is_some() || new_fallback.is_some() {
+            actor.refuse_impersonation("change the account's email addresses")?;
+        }
+        let verify = settings.verify_email_changes;
+        if let Some(new) = new_primary.as_ref().filter(|_| verify) {
+            if crate::users::email_in_use(self.dir.db(), new).await? {
                 return Err(Error::Conflict(format!(
-                    "Another account already uses {new_email}."
+                    "Another account already uses {new}."
                 )));
             }
             // The old address stays until the new one proves it is reachable.
             valid.email = user.email.clone();
+        }
+        if verify && matches!(new_fallback, Some(Some(_))) {
+            valid.fallback_email = user.fallback_email.clone();
         }
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
         write_profile(&txn, &user, &valid, now).await?;
         let mut entry =
             Entry::new("profile.update").target("user", user.id, user.username.as_str());
-        if verify {
-            self.start_email_change(&txn, &user, &new_email, now)
-                .await?;
-            entry = entry.detail("email_pending", new_email.as_str());
-        } else if valid.email != user.email {
-            entry = entry.detail("email", valid.email.as_str());
+        if let Some(new) = &new_primary {
+            if verify {
+                self.start_email_change(&txn, &user, new, Address::Primary, now)
+                    .await?;
+                entry = entry.detail("email_pending", new.as_str());
+            } else {
+                entry = entry.detail("email", new.as_str());
+            }
+        }
+        match &new_fallback {
+            Some(Some(new)) if verify => {
+                self.start_email_change(&txn, &user, new, Address::Recovery, now)
+                    .await?;
+                entry = entry.detail("fallback_email_pending", new.as_str());
+            }
+            Some(new) => {
+                self.tell_old_addresses(&txn, &user, new.as_ref(), Address::Recovery, now)
+                    .await?;
+                let shown = new.as_ref().map_or("", Email::as_str);
+                entry = entry.detail("fallback_email", shown);
+            }
+            None => {}
         }
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
-        if verify {
-            self.dir.wake_mailer();
-        }
+        self.dir.wake_mailer();
         self.load(actor).await
     }
 
-    /// Mails a confirmation link to the new address and a notice to the old one.
+    /// Mails a confirmation link to the new address and a notice to the old ones.
     async fn start_email_change(
         &self,
         txn: &DatabaseTransaction,
         user: &User,
         new: &Email,
+        which: Address,
         now: OffsetDateTime,
     ) -> Result<()> {
-        user_tokens::replace_all(txn, user.id, user_tokens::EMAIL_CHANGE, now).await?;
+        let purpose = purpose_of(which);
+        user_tokens::replace_all(txn, user.id, purpose, now).await?;
         let expires_at = now + EMAIL_CHANGE_LIFETIME;
         let token = user_tokens::issue(
             txn,
             user.id,
-            user_tokens::EMAIL_CHANGE,
+            purpose,
             Some(new.to_string()),
             now,
             expires_at,
@@ -105,7 +131,6 @@ impl Profile<'_> {
         .await?;
         let base_url = self.dir.base_url();
         let link = format!("{base_url}/verify-email/{}", token.expose());
-        let window = mail::Window { now, expires_at };
         let to_new = mail::Notice {
             to: new,
             user_id: user.id,
@@ -113,28 +138,67 @@ impl Profile<'_> {
             link: &link,
             base_url: &base_url,
         };
-        let to_old = mail::Notice {
-            to: &user.email,
-            ..to_new
-        };
-        outbox::enqueue(txn, mail::email_change_verify(to_new, window), now).await?;
-        outbox::enqueue(txn, mail::email_change_notice(to_old, new), now).await?;
+        let window = mail::Window { now, expires_at };
+        outbox::enqueue(txn, mail::email_change_verify(to_new, window, which), now).await?;
+        self.tell_old_addresses(txn, user, Some(new), which, now)
+            .await
+    }
+
+    /// Tells the account's current addresses (primary and recovery) about a change.
+    async fn tell_old_addresses(
+        &self,
+        txn: &DatabaseTransaction,
+        user: &User,
+        new: Option<&Email>,
+        which: Address,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let base_url = self.dir.base_url();
+        for to in std::iter::once(&user.email).chain(user.fallback_email.as_ref()) {
+            let notice = mail::Notice {
+                to,
+                user_id: user.id,
+                username: user.username.as_str(),
+                link: &base_url,
+                base_url: &base_url,
+            };
+            outbox::enqueue(txn, mail::email_change_notice(notice, new, which), now).await?;
+        }
         Ok(())
     }
 
     /// The address waiting for its confirmation link to be opened, if any.
     pub async fn pending_email(&self, actor: &Actor) -> Result<Option<String>> {
         let id = self.me(actor)?;
-        user_tokens::pending_email(self.dir.db(), id, self.dir.now()).await
+        user_tokens::pending_email(self.dir.db(), id, user_tokens::EMAIL_CHANGE, self.dir.now())
+            .await
     }
 
-    /// Opens an email-change link: the new address becomes the account's. Works without
-    /// a session, since the link is opened from the new mailbox.
-    pub async fn confirm_email(&self, actor: &Actor, token: &str) -> Result<User> {
+    /// The recovery address waiting for its confirmation link to be opened, if any.
+    pub async fn pending_fallback_email(&self, actor: &Actor) -> Result<Option<String>> {
+        let id = self.me(actor)?;
+        let purpose = user_tokens::FALLBACK_CHANGE;
+        user_tokens::pending_email(self.dir.db(), id, purpose, self.dir.now()).await
+    }
+
+    /// Opens an email-change link: the new address becomes the account's (its email or its
+    /// recovery address, as the link was made for). Works without a session, since the link
+    /// is opened from the new mailbox. Answers the address now in use.
+    pub async fn confirm_email(&self, actor: &Actor, token: &str) -> Result<Email> {
         rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
-        let row = user_tokens::usable(&txn, token, user_tokens::EMAIL_CHANGE, now).await?;
+        let row = match user_tokens::usable(&txn, token, user_tokens::EMAIL_CHANGE, now).await {
+            Err(Error::Link(LinkProblem::Unknown)) => {
+                user_tokens::usable(&txn, token, user_tokens::FALLBACK_CHANGE, now).await?
+            }
+            other => other?,
+        };
+        let which = if row.purpose == user_tokens::FALLBACK_CHANGE {
+            Address::Recovery
+        } else {
+            Address::Primary
+        };
         let user = user_rows::Entity::find_by_id(row.user_id)
             .one(&txn)
             .await?
@@ -146,29 +210,38 @@ impl Profile<'_> {
         if !user_tokens::consume(&txn, &row, now).await? {
             return Err(Error::Link(LinkProblem::Used));
         }
-        user_rows::ActiveModel {
+        let mut change = user_rows::ActiveModel {
             id: Set(user.id),
-            email: Set(new.clone()),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .update(&txn)
-        .await
-        .map_err(|e| Error::from_unique(e, format!("Another account already uses {new}.")))?;
-        user_tokens::replace_all(&txn, UserId(user.id), user_tokens::EMAIL_CHANGE, now).await?;
+        };
+        let (action, from) = match which {
+            Address::Primary => {
+                change.email = Set(new.clone());
+                ("profile.email.confirm", Some(user.email.clone()))
+            }
+            Address::Recovery => {
+                change.fallback_email = Set(Some(new.clone()));
+                (
+                    "profile.fallback_email.confirm",
+                    user.fallback_email.clone(),
+                )
+            }
+        };
+        change
+            .update(&txn)
+            .await
+            .map_err(|e| Error::from_unique(e, format!("Another account already uses {new}.")))?;
+        user_tokens::replace_all(&txn, UserId(user.id), purpose_of(which), now).await?;
         let user = User::from_row(user)?;
         let me = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
-        let entry = Entry::new("profile.email.confirm")
+        let entry = Entry::new(action)
             .target("user", user.id, user.username.as_str())
-            .detail("from", user.email.as_str())
+            .detail("from", from.unwrap_or_default())
             .detail("to", new.as_str());
         audit::record(&txn, &me, now, entry).await?;
         txn.commit().await?;
-        self.dir
-            .users()
-            .find(user.id)
-            .await?
-            .ok_or(Error::NotFound("user"))
+        Ok(Email::from_stored(new))
     }
 
     /// Changes one's own password; the current one is required, so a borrowed session alone
@@ -185,8 +258,11 @@ impl Profile<'_> {
             .one(self.dir.db())
             .await?
             .ok_or(Error::Unauthenticated)?;
-        let ok =
-            passwords::verify(current, row.password_hash.as_deref(), self.dir.decoy_hash()).await?;
+        let ok = self
+            .dir
+            .auth()
+            .confirm_password(id, row.password_hash.as_deref(), current)
+            .await?;
         if !ok {
             return Err(Error::invalid(
                 "current_password",
@@ -205,7 +281,11 @@ impl Profile<'_> {
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
         crate::users::write_password(&txn, id, hash, now).await?;
-        let entry = Entry::new("profile.password.change").target("user", id, row.username);
+        // Whoever else is signed in (with the old password, say) is signed out.
+        let ended = crate::sessions::end_others(&txn, id, actor.session.as_deref()).await?;
+        let entry = Entry::new("profile.password.change")
+            .target("user", id, row.username)
+            .detail("sessions_ended", ended);
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
         Ok(())
@@ -220,5 +300,12 @@ impl Profile<'_> {
     pub async fn remove_avatar(&self, actor: &Actor) -> Result<()> {
         let user = self.load(actor).await?;
         avatars::remove(self.dir, actor, &user).await
+    }
+}
+
+fn purpose_of(which: Address) -> &'static str {
+    match which {
+        Address::Primary => user_tokens::EMAIL_CHANGE,
+        Address::Recovery => user_tokens::FALLBACK_CHANGE,
     }
 }

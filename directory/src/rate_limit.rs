@@ -104,15 +104,38 @@ fn decide(rule: Rule, tat: OffsetDateTime, now: OffsetDateTime) -> Result<Offset
     Ok(start + rule.interval)
 }
 
-/// Counts one attempt against `rule` for the actor's IP, when the request has one.
+/// Counts one attempt against `rule` for the actor's IP, when the request has one. IPv6
+/// clients count per /64: one host usually holds a whole /64 and could walk through it.
 pub(crate) async fn hit_ip(
     dir: &Directory,
     rule: Rule,
     actor: &crate::policy::Actor,
 ) -> Result<()> {
     match &actor.ip {
-        Some(ip) => hit(dir, rule, ip).await,
+        Some(ip) => hit(dir, rule, &ip_subject(ip)).await,
         None => Ok(()),
+    }
+}
+
+/// Counts one password or code check against an account, whatever name it was typed as (a
+/// username and its email share one bucket), and whichever door it came by.
+pub(crate) async fn hit_account(dir: &Directory, account: crate::ids::UserId) -> Result<()> {
+    hit(dir, LOGIN_PER_ACCOUNT, &format!("user:{account}")).await
+}
+
+/// An IPv4 address as it is; an IPv6 address as its /64 (an IPv4-mapped one as its IPv4).
+fn ip_subject(ip: &str) -> String {
+    use std::net::IpAddr;
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.to_string(),
     }
 }
 
@@ -168,6 +191,18 @@ mod tests {
         }
         assert!(decide(RULE, tat, much_later).is_err());
         Ok(())
+    }
+
+    #[test]
+    fn ipv6_clients_count_per_64() {
+        assert_eq!(ip_subject("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            ip_subject("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            "2001:db8:1:2::/64"
+        );
+        assert_ne!(ip_subject("2001:db8:1:3::1"), ip_subject("2001:db8:1:2::1"));
+        assert_eq!(ip_subject("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(ip_subject("192.0.2.1"), "192.0.2.1");
     }
 
     #[test]

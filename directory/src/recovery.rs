@@ -44,7 +44,6 @@ impl Recovery<'_> {
             return Err(Error::invalid("login", "Enter your username or email."));
         }
         rate_limit::hit_ip(self.dir, rate_limit::RESET_PER_IP, actor).await?;
-        rate_limit::hit(self.dir, rate_limit::RESET_PER_ACCOUNT, &login).await?;
         let column = if login.contains('@') {
             user_rows::Column::Email
         } else {
@@ -54,9 +53,16 @@ impl Recovery<'_> {
             .filter(column.eq(login.as_str()))
             .one(self.dir.db())
             .await?;
+        // One bucket per account, whichever of its names was typed.
+        let subject = match &row {
+            Some(row) => format!("user:{}", row.id),
+            None => login.clone(),
+        };
+        rate_limit::hit(self.dir, rate_limit::RESET_PER_ACCOUNT, &subject).await?;
         let now = self.dir.now();
         let Some(user) = row.map(User::from_row).transpose()? else {
-            let entry = Entry::new("password.reset.unknown").detail("login", login.as_str());
+            let entry = Entry::new("password.reset.unknown")
+                .detail("login_digest", crate::auth::login_digest(self.dir, &login));
             return audit::record(self.dir.db(), actor, now, entry).await;
         };
         if user.status != Status::Active {
@@ -73,6 +79,7 @@ impl Recovery<'_> {
     /// Makes a reset link for a user for an administrator to pass on, and mails it if asked.
     pub async fn admin_link(&self, actor: &Actor, id: UserId, send: bool) -> Result<ResetLink> {
         policy::require(actor, Permission::UsersUpdate)?;
+        users::refuse_own_account(actor, id, "change your password")?;
         let user = self.dir.users().existing(id).await?;
         users::guard_target(self.dir.db(), actor, &user).await?;
         self.issue(actor, &user, ADMIN_RESET_LIFETIME, send, "user.reset_link")

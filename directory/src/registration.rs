@@ -5,7 +5,6 @@ use crate::Directory;
 use crate::audit::{self, Entry};
 use crate::entities::users as user_rows;
 use crate::error::{Error, Result};
-use crate::ids::UserId;
 use crate::mail;
 use crate::outbox;
 use crate::policy::{Actor, Role};
@@ -30,22 +29,33 @@ pub struct Registration<'a> {
     pub(crate) dir: &'a Directory,
 }
 
+/// What a registration answers: the same whether or not the address has an account, so the
+/// form tells nobody which addresses are known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Registered {
+    /// Open registration: the account is created once the mailed link is opened.
+    CheckMail,
+    /// Registration with approval: the account waits for an administrator.
+    AwaitingApproval,
+}
+
 impl Registration<'_> {
     pub async fn mode(&self) -> Result<Mode> {
         self.dir.settings().registration().await
     }
 
-    /// Creates the account: active when registration is open, pending with approval.
-    pub async fn register(&self, actor: &Actor, input: Signup) -> Result<User> {
+    /// Registers a person. A taken username is said (usernames are public in the directory);
+    /// a taken address is not: its owner gets a mail instead, and the answer is the same.
+    pub async fn register(&self, actor: &Actor, input: Signup) -> Result<Registered> {
         let settings = crate::settings::load(self.dir.db()).await?;
-        let status = match settings.registration {
+        let answer = match settings.registration {
             Mode::Off => {
                 return Err(Error::NotAllowed(
                     "Registration is closed. Ask an administrator for an invite.".to_string(),
                 ));
             }
-            Mode::Open => Status::Active,
-            Mode::Approval => Status::Pending,
+            Mode::Open => Registered::CheckMail,
+            Mode::Approval => Registered::AwaitingApproval,
         };
         rate_limit::hit_ip(self.dir, rate_limit::REGISTER_PER_IP, actor).await?;
         for (field, value) in [
@@ -56,6 +66,11 @@ impl Registration<'_> {
                 return Err(Error::invalid(field, "Enter your name."));
             }
         }
+        let status = match answer {
+            Registered::CheckMail => Status::Active,
+            Registered::AwaitingApproval => Status::Pending,
+        };
+        // Validation hashes the password, so a taken address costs as long as a free one.
         let new = NewUser {
             username: input.username,
             email: input.email,
@@ -67,52 +82,96 @@ impl Registration<'_> {
         }
         .validate(self.dir.db(), &settings.password)
         .await?;
+        if self
+            .dir
+            .users()
+            .find_by_username(&new.username)
+            .await?
+            .is_some()
+        {
+            return Err(Error::Conflict(format!(
+                "The username \"{}\" is already taken.",
+                new.username
+            )));
+        }
+        if let Some(owner) = self.address_owner(&new.email).await? {
+            self.tell_owner(actor, &owner).await?;
+        } else if answer == Registered::CheckMail {
+            crate::signups::start(self.dir, actor, new).await?;
+        } else {
+            self.create_pending(actor, new).await?;
+        }
+        Ok(answer)
+    }
+
+    async fn address_owner(&self, email: &crate::ids::Email) -> Result<Option<User>> {
+        user_rows::Entity::find()
+            .filter(user_rows::Column::Email.eq(email.as_str()))
+            .one(self.dir.db())
+            .await?
+            .map(User::from_row)
+            .transpose()
+    }
+
+    /// Someone tried to register with an address that has an account: its owner is told.
+    async fn tell_owner(&self, actor: &Actor, owner: &User) -> Result<()> {
+        let now = self.dir.now();
+        let base_url = self.dir.base_url();
+        let txn = self.dir.db().begin().await?;
+        let notice = mail::Notice {
+            to: &owner.email,
+            user_id: owner.id,
+            username: owner.username.as_str(),
+            link: &format!("{base_url}/login"),
+            base_url: &base_url,
+        };
+        outbox::enqueue(&txn, mail::registration_attempt(notice), now).await?;
+        let entry = Entry::new("user.register.address_taken").target(
+            "user",
+            owner.id,
+            owner.username.as_str(),
+        );
+        audit::record(&txn, actor, now, entry).await?;
+        txn.commit().await?;
+        self.dir.wake_mailer();
+        Ok(())
+    }
+
+    /// Registration with approval: a pending account, and a mail to every administrator.
+    async fn create_pending(&self, actor: &Actor, new: users::ValidUser) -> Result<User> {
         let now = self.dir.now();
         let base_url = self.dir.base_url();
         let txn = self.dir.db().begin().await?;
         let user = users::insert(&txn, new, now).await?;
-        if status == Status::Pending {
-            let review = format!("{base_url}/users/{}", user.id);
-            for admin in approvers(&txn).await? {
-                let notice = mail::Notice {
-                    to: &admin.email,
-                    user_id: admin.id,
-                    username: user.username.as_str(),
-                    link: &review,
-                    base_url: &base_url,
-                };
-                let mail = mail::approval_needed(notice, user.email.as_str());
-                outbox::enqueue(&txn, mail, now).await?;
-            }
+        let review = format!("{base_url}/users/{}", user.id);
+        for admin in users::administrators(&txn).await? {
+            let notice = mail::Notice {
+                to: &admin.email,
+                user_id: admin.id,
+                username: user.username.as_str(),
+                link: &review,
+                base_url: &base_url,
+            };
+            let mail = mail::approval_needed(notice, user.email.as_str());
+            outbox::enqueue(&txn, mail, now).await?;
         }
         let me = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
         let entry = Entry::new("user.register")
             .target("user", user.id, user.username.as_str())
-            .detail("status", status.name());
+            .detail("status", Status::Pending.name());
         audit::record(&txn, &me, now, entry).await?;
         txn.commit().await?;
         self.dir.wake_mailer();
         Ok(user)
     }
-}
 
-/// Active owners and admins: those told about accounts waiting for approval.
-async fn approvers(conn: &impl sea_orm::ConnectionTrait) -> Result<Vec<Approver>> {
-    let rows = user_rows::Entity::find()
-        .filter(user_rows::Column::Status.eq(Status::Active.name()))
-        .filter(user_rows::Column::Role.is_in([Role::Owner.name(), Role::Admin.name()]))
-        .all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Approver {
-            id: UserId(row.id),
-            email: crate::ids::Email::from_stored(row.email),
-        })
-        .collect())
-}
+    /// Opens the link an open registration mailed: the account is created, active.
+    pub async fn confirm(&self, actor: &Actor, token: &str) -> Result<User> {
+        crate::signups::confirm(self.dir, actor, token).await
+    }
 
-struct Approver {
-    id: UserId,
-    email: crate::ids::Email,
+    /// The username a registration link would create, or why the link does not work.
+    pub async fn lookup(&self, actor: &Actor, token: &str) -> Result<String> {
+        crate::signups::lookup(self.dir, actor, token).await
+    }
 }

@@ -133,6 +133,20 @@ impl Sessions<'_> {
     }
 }
 
+/// Ends every session of `user` except `keep` (the hashed id of the session making the
+/// change, when there is one); returns how many ended.
+pub(crate) async fn end_others(
+    conn: &impl sea_orm::ConnectionTrait,
+    user: UserId,
+    keep: Option<&str>,
+) -> Result<u64> {
+    let mut delete = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user.0));
+    if let Some(keep) = keep {
+        delete = delete.filter(sessions::Column::IdHash.ne(keep));
+    }
+    Ok(delete.exec(conn).await?.rows_affected)
+}
+
 fn active(record: &SessionRecord, now: OffsetDateTime) -> sessions::ActiveModel {
     sessions::ActiveModel {
         id_hash: Set(record.id_hash.clone()),

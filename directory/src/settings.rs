@@ -21,6 +21,7 @@ const HISTORY: &str = "password.history";
 const MAX_AGE: &str = "password.max_age_days";
 const MFA_REQUIRED: &str = "mfa.required";
 const IMPERSONATION_MINUTES: &str = "impersonation.minutes";
+const MFA_FAILURES_PER_DAY: &str = "mfa.max_failures_per_day";
 
 /// Who may create their own account.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -84,6 +85,9 @@ pub struct SettingsView {
     pub mfa_required: bool,
     /// How long an impersonation password works.
     pub impersonation_minutes: u32,
+    /// Wrong second-factor codes an account may see in a day before two-factor sign-in
+    /// locks for an hour.
+    pub mfa_failures_per_day: u32,
 }
 
 impl Default for SettingsView {
@@ -96,6 +100,7 @@ impl Default for SettingsView {
             password: PasswordPolicy::default(),
             mfa_required: false,
             impersonation_minutes: 15,
+            mfa_failures_per_day: 20,
         }
     }
 }
@@ -106,6 +111,7 @@ const MIN_LENGTH_RANGE: (u32, u32) = (8, 128);
 const HISTORY_RANGE: (u32, u32) = (0, 24);
 const MAX_AGE_RANGE: (u32, u32) = (0, 3650);
 const IMPERSONATION_RANGE: (u32, u32) = (1, 240);
+const MFA_FAILURES_RANGE: (u32, u32) = (3, 1000);
 
 impl SettingsView {
     fn validate(&self) -> Result<()> {
@@ -148,10 +154,16 @@ impl SettingsView {
             "Impersonation password lifetime",
             self.impersonation_minutes,
             IMPERSONATION_RANGE,
+        )?;
+        check(
+            "mfa_failures_per_day",
+            "Wrong codes allowed a day",
+            self.mfa_failures_per_day,
+            MFA_FAILURES_RANGE,
         )
     }
 
-    fn entries(&self) -> [(&'static str, Value); 9] {
+    fn entries(&self) -> [(&'static str, Value); 10] {
         [
             (LOCK_PROFILES, json!(self.lock_profiles)),
             (REGISTRATION, json!(self.registration.name())),
@@ -162,6 +174,7 @@ impl SettingsView {
             (MAX_AGE, json!(self.password.max_age_days)),
             (MFA_REQUIRED, json!(self.mfa_required)),
             (IMPERSONATION_MINUTES, json!(self.impersonation_minutes)),
+            (MFA_FAILURES_PER_DAY, json!(self.mfa_failures_per_day)),
         ]
     }
 
@@ -192,6 +205,7 @@ impl SettingsView {
             },
             mfa_required: flag(MFA_REQUIRED, defaults.mfa_required),
             impersonation_minutes: number(IMPERSONATION_MINUTES, defaults.impersonation_minutes),
+            mfa_failures_per_day: number(MFA_FAILURES_PER_DAY, defaults.mfa_failures_per_day),
         }
     }
 }

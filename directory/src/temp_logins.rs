@@ -70,17 +70,13 @@ impl TempLogins<'_> {
     /// Makes an impersonation password for a user. Admins only; an owner only by an owner;
     /// never oneself.
     pub async fn impersonate(&self, actor: &Actor, id: UserId) -> Result<TempPassword> {
-        policy::require(actor, Permission::UsersImpersonate)?;
         actor.refuse_impersonation("impersonate someone else")?;
-        let target = self.dir.users().existing(id).await?;
+        let mut target = self.dir.users().existing(id).await?;
         if actor.user_id() == Some(id) {
             return Err(Error::NotAllowed("You cannot impersonate yourself.".into()));
         }
-        if target.role == Role::Owner && !users::is_owner_or_system(actor) {
-            return Err(Error::NotAllowed(
-                "Only an owner can impersonate an owner.".into(),
-            ));
-        }
+        target.admin_by_group = crate::groups::in_admin_group(self.dir.db(), id).await?;
+        may_impersonate(self.dir.db(), actor, &target).await?;
         if target.status != Status::Active {
             return Err(Error::Conflict(format!(
                 "{} is {}; only active accounts can be signed in to.",
@@ -192,6 +188,23 @@ impl TempLogins<'_> {
             expires_at,
         })
     }
+}
+
+/// The one rule for impersonation, asked when the password is made and again on every
+/// request of the session it opens: the permission, and a target the administrator may
+/// change (so only an owner impersonates an owner).
+pub(crate) async fn may_impersonate(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    target: &User,
+) -> Result<()> {
+    policy::require(actor, Permission::UsersImpersonate)?;
+    if target.effective_role() == Role::Owner && !users::is_owner_or_system(actor) {
+        return Err(Error::NotAllowed(
+            "Only an owner can impersonate an owner.".into(),
+        ));
+    }
+    users::guard_target(conn, actor, target).await
 }
 
 /// Looks the password up among live temporary passwords of `user`. Called for every sign-in

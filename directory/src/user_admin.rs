@@ -96,6 +96,7 @@ impl Users<'_> {
     /// Edits a user's names and email.
     pub async fn update(&self, actor: &Actor, id: UserId, update: UserUpdate) -> Result<User> {
         policy::require(actor, Permission::UsersUpdate)?;
+        users::refuse_own_account(actor, id, "change your names or email addresses")?;
         let user = self.target(id).await?;
         users::guard_target(self.dir.db(), actor, &user).await?;
         let valid = update.validate(user.username.as_str())?;

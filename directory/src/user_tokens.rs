@@ -11,6 +11,8 @@ use time::OffsetDateTime;
 
 pub(crate) const RESET: &str = "password_reset";
 pub(crate) const EMAIL_CHANGE: &str = "email_change";
+/// A new recovery (fallback) address, confirmed like the primary one.
+pub(crate) const FALLBACK_CHANGE: &str = "fallback_email_change";
 
 /// Issues a token for `user` on `conn`; returns the token, which nothing stores.
 pub(crate) async fn issue(
@@ -97,16 +99,18 @@ pub(crate) async fn replace_all(
     Ok(())
 }
 
-/// The newest open email change of `user`: the address waiting for confirmation.
+/// The newest open change of `user` for `purpose` (an email or recovery address change):
+/// the address waiting for confirmation.
 pub(crate) async fn pending_email(
     conn: &impl ConnectionTrait,
     user: UserId,
+    purpose: &str,
     now: OffsetDateTime,
 ) -> Result<Option<String>> {
     use sea_orm::QueryOrder;
     Ok(user_tokens::Entity::find()
         .filter(user_tokens::Column::UserId.eq(user.0))
-        .filter(user_tokens::Column::Purpose.eq(EMAIL_CHANGE))
+        .filter(user_tokens::Column::Purpose.eq(purpose))
         .filter(user_tokens::Column::UsedAt.is_null())
         .filter(user_tokens::Column::ReplacedAt.is_null())
         .filter(user_tokens::Column::ExpiresAt.gt(now))

@@ -130,6 +130,7 @@ impl User {
             ip,
             user_agent,
             impersonator: None,
+            session: None,
         }
     }
 }
@@ -333,6 +334,18 @@ pub(crate) async fn guard_target(
     Ok(())
 }
 
+/// Refuses an administrator's action aimed at their own account when the same thing has a
+/// self-service way that asks for more (the current password, a confirmation link): the
+/// admin door must not be a way around it.
+pub(crate) fn refuse_own_account(actor: &Actor, target: UserId, what: &str) -> Result<()> {
+    if actor.user_id() == Some(target) {
+        return Err(Error::NotAllowed(format!(
+            "To {what} on your own account, use your profile."
+        )));
+    }
+    Ok(())
+}
+
 /// Whether an account already uses `email` (checked before sending anything to it).
 pub(crate) async fn email_in_use(conn: &impl ConnectionTrait, email: &Email) -> Result<bool> {
     let count = users::Entity::find()
@@ -477,6 +490,28 @@ impl Users<'_> {
     pub async fn count(&self) -> Result<u64> {
         Ok(users::Entity::find().count(self.dir.db()).await?)
     }
+}
+
+/// An active owner or admin, as someone to tell about accounts (approvals, locks).
+pub(crate) struct Administrator {
+    pub id: UserId,
+    pub email: Email,
+}
+
+/// Every active owner and admin.
+pub(crate) async fn administrators(conn: &impl ConnectionTrait) -> Result<Vec<Administrator>> {
+    let rows = users::Entity::find()
+        .filter(users::Column::Status.eq(Status::Active.name()))
+        .filter(users::Column::Role.is_in([Role::Owner.name(), Role::Admin.name()]))
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Administrator {
+            id: UserId(row.id),
+            email: Email::from_stored(row.email),
+        })
+        .collect())
 }
 
 pub(crate) fn is_owner_or_system(actor: &Actor) -> bool {

@@ -1,5 +1,6 @@
 //! Configuration from the environment and an optional TOML file, validated once at start.
 
+use crate::web::client_ip::TrustedProxies;
 use directory::{SecretKey, SecretString};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -40,6 +41,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub secret_key: Option<SecretKey>,
     pub log_filter: String,
+    /// Reverse proxies whose forwarding headers name the client; empty trusts the socket peer.
+    pub trusted_proxies: TrustedProxies,
     /// Where cargo-leptos put the site (`LEPTOS_SITE_ROOT`, else `target/site`).
     pub site_root: PathBuf,
 }
@@ -59,6 +62,7 @@ const FILE_KEYS: &[&str] = &[
     "mail_from",
     "data_dir",
     "secret_key",
+    "trusted_proxies",
 ];
 
 impl Config {
@@ -107,30 +111,7 @@ impl Config {
         check_database_url(&database_url)?;
         let ldap_base_dn = get("ldap_base_dn").unwrap_or_else(|| "dc=gatehouse,dc=local".into());
         check_dn(&ldap_base_dn)?;
-        let tls_cert = get("tls_cert").filter(|p| !p.is_empty()).map(PathBuf::from);
-        let tls_key = get("tls_key").filter(|p| !p.is_empty()).map(PathBuf::from);
-        if tls_cert.is_some() != tls_key.is_some() {
-            let missing = if tls_cert.is_some() {
-                "GATEHOUSE_TLS_KEY"
-            } else {
-                "GATEHOUSE_TLS_CERT"
-            };
-            return Err(bad(
-                missing,
-                "set GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY together",
-            ));
-        }
-        for (name, path) in [
-            ("GATEHOUSE_TLS_CERT", &tls_cert),
-            ("GATEHOUSE_TLS_KEY", &tls_key),
-        ] {
-            if let Some(path) = path.as_ref().filter(|p| !p.is_file()) {
-                return Err(bad(
-                    name,
-                    format!("{} is not a readable file", path.display()),
-                ));
-            }
-        }
+        let (tls_cert, tls_key) = tls_pair(get("tls_cert"), get("tls_key"))?;
         let smtp_url = get("smtp_url").filter(|u| !u.is_empty());
         if let Some(url) = &smtp_url {
             check_smtp_url(url)?;
@@ -151,16 +132,13 @@ impl Config {
             })?),
             None => None,
         };
+        let trusted_proxies = TrustedProxies::parse(&get("trusted_proxies").unwrap_or_default())
+            .map_err(|m| bad("GATEHOUSE_TRUSTED_PROXIES", m))?;
         let log_filter = env
             .get("RUST_LOG")
             .cloned()
             .unwrap_or_else(|| "info".into());
-        tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
-            bad(
-                "RUST_LOG",
-                format!("`{log_filter}` is not a log filter: {e}"),
-            )
-        })?;
+        check_log_filter(&log_filter)?;
         Ok(Self {
             database_url,
             http_addr,
@@ -185,6 +163,7 @@ impl Config {
             data_dir,
             secret_key,
             log_filter,
+            trusted_proxies,
             site_root: PathBuf::from(
                 env.get("LEPTOS_SITE_ROOT")
                     .cloned()
@@ -252,6 +231,44 @@ fn parse_base_url(url: &str) -> Result<String, ConfigError> {
         ));
     }
     Ok(url.trim_end_matches('/').to_string())
+}
+
+/// Certificate and key are given together, and both must be files.
+fn tls_pair(
+    cert: Option<String>,
+    key: Option<String>,
+) -> Result<(Option<PathBuf>, Option<PathBuf>), ConfigError> {
+    let tls_cert = cert.filter(|p| !p.is_empty()).map(PathBuf::from);
+    let tls_key = key.filter(|p| !p.is_empty()).map(PathBuf::from);
+    if tls_cert.is_some() != tls_key.is_some() {
+        let missing = if tls_cert.is_some() {
+            "GATEHOUSE_TLS_KEY"
+        } else {
+            "GATEHOUSE_TLS_CERT"
+        };
+        return Err(bad(
+            missing,
+            "set GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY together",
+        ));
+    }
+    for (name, path) in [
+        ("GATEHOUSE_TLS_CERT", &tls_cert),
+        ("GATEHOUSE_TLS_KEY", &tls_key),
+    ] {
+        if let Some(path) = path.as_ref().filter(|p| !p.is_file()) {
+            return Err(bad(
+                name,
+                format!("{} is not a readable file", path.display()),
+            ));
+        }
+    }
+    Ok((tls_cert, tls_key))
+}
+
+fn check_log_filter(filter: &str) -> Result<(), ConfigError> {
+    tracing_subscriber::EnvFilter::try_new(filter)
+        .map(|_| ())
+        .map_err(|e| bad("RUST_LOG", format!("`{filter}` is not a log filter: {e}")))
 }
 
 fn check_database_url(url: &str) -> Result<(), ConfigError> {
@@ -394,6 +411,7 @@ mod tests {
             ("GATEHOUSE_SMTP_URL", "smtp://mail?tls=maybe"),
             ("GATEHOUSE_MAIL_FROM", "nobody"),
             ("GATEHOUSE_SECRET_KEY", "c2hvcnQ="),
+            ("GATEHOUSE_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"),
             ("RUST_LOG", "[[["),
         ];
         for (name, value) in cases {
@@ -454,6 +472,19 @@ mod tests {
         let config = Config::from_sources(&env, &file).unwrap();
         assert_eq!(config.http_addr.to_string(), "127.0.0.1:5000");
         assert_eq!(config.ldap_base_dn, "dc=example,dc=org");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_variable_or_the_file() {
+        assert!(load(&[]).unwrap().trusted_proxies.is_empty());
+        let config = load(&[("GATEHOUSE_TRUSTED_PROXIES", "10.0.0.0/8 ::1")]).unwrap();
+        assert_eq!(
+            config.trusted_proxies,
+            TrustedProxies::parse("10.0.0.0/8,::1").unwrap()
+        );
+        let file = parse_file("trusted_proxies = \"192.168.0.0/16\"").unwrap();
+        let config = Config::from_sources(&HashMap::new(), &file).unwrap();
+        assert!(!config.trusted_proxies.is_empty());
     }
 
     #[test]

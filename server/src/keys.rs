@@ -13,7 +13,7 @@ pub fn load_or_create(config: &Config) -> Result<SecretKey, String> {
     if let Some(key) = &config.secret_key {
         return Ok(key.clone());
     }
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+    create_private_dir(&config.data_dir).map_err(|e| {
         format!(
             "GATEHOUSE_DATA_DIR: cannot create {}: {e}",
             config.data_dir.display()
@@ -25,6 +25,16 @@ pub fn load_or_create(config: &Config) -> Result<SecretKey, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(&path),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
+}
+
+/// The data dir holds the instance key, TLS keys and avatars: the owner's alone (0700) when
+/// we make it; an existing folder is left as its admin set it.
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
 }
 
 fn create(path: &Path) -> Result<SecretKey, String> {

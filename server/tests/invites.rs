@@ -408,18 +408,25 @@ async fn registration_with_approval_waits_mails_the_admins_and_then_the_user() {
         200
     );
 
-    // Open registration signs the person in at once; both joined ldapusers.
+    // Open registration signs the person in once the mailed link is opened; both joined
+    // ldapusers.
     set_settings(&app, &c, &[("registration", "open")]).await;
     let fresh = client();
     let mut open_form = form.to_vec();
     open_form[0] = ("username", "walkin");
     open_form[3] = ("email", "walkin@example.org");
-    let (status, body) = call(&app, &fresh, "register", &open_form).await;
+    let (status, body) = call(&app, &client(), "register", &open_form).await;
     assert_eq!(
         (status, body["pending"].as_bool()),
         (200, Some(false)),
         "{body}"
     );
+    let token = sink
+        .wait_for("walkin@example.org")
+        .await
+        .token("/register/");
+    let (status, body) = call(&app, &fresh, "register_confirm", &[("token", &token)]).await;
+    assert_eq!(status, 200, "{body}");
     let (_, me) = call(&app, &fresh, "me", &[]).await;
     assert_eq!(me["username"], "walkin");
     let (_, members) = call(

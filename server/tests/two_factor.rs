@@ -2,47 +2,11 @@
 
 mod common;
 
+use common::mfa::{enable_2fa, next_code};
 use common::{
     PASSWORD, TestApp, call, cli_user, client, owner, set_settings, settings_form, signed_in,
 };
-use directory::totp::TotpKey;
 use serde_json::Value;
-use time::{Duration, OffsetDateTime};
-
-/// Sets up 2FA for the client's user as the page does; returns the key and the backup codes.
-async fn enable_2fa(app: &TestApp, c: &reqwest::Client) -> (TotpKey, Vec<String>) {
-    let (status, setup) = call(app, c, "mfa_setup_begin", &[]).await;
-    assert_eq!(status, 200, "{setup}");
-    let key = TotpKey::from_base32(setup["key"].as_str().unwrap()).expect("a base32 key");
-    assert!(setup["qr_svg"].as_str().unwrap().starts_with("<svg"));
-    let wrong = if key.code_at(now()) == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
-    let (status, body) = call(app, c, "mfa_setup_confirm", &[("code", wrong)]).await;
-    assert_eq!(
-        (status, body["field"].as_str()),
-        (422, Some("code")),
-        "{body}"
-    );
-    let code = key.code_at(now());
-    let (status, codes) = call(app, c, "mfa_setup_confirm", &[("code", &code)]).await;
-    assert_eq!(status, 200, "{codes}");
-    let codes: Vec<String> = serde_json::from_value(codes).unwrap();
-    assert_eq!(codes.len(), 10);
-    (key, codes)
-}
-
-fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
-/// The next step's code: the one used at setup is spent, and the drift window accepts the
-/// next step at once, so no test waits 30 seconds.
-fn next_code(key: &TotpKey) -> String {
-    key.code_at(now() + Duration::seconds(30))
-}
 
 async fn me(app: &TestApp, c: &reqwest::Client) -> Value {
     let (status, body) = call(app, c, "me", &[]).await;

@@ -23,6 +23,8 @@ pub struct ProfileData {
     pub created: String,
     /// A new address waiting for its confirmation link to be opened.
     pub pending_email: Option<String>,
+    /// Likewise for the fallback address.
+    pub pending_fallback_email: Option<String>,
     /// The administrator impersonating this user, who may not change their password or 2FA.
     pub impersonated_by: Option<String>,
 }
@@ -54,6 +56,7 @@ pub async fn profile() -> Result<ProfileData, AppError> {
         locked,
         created: crate::ssr::format_time(user.created_at),
         pending_email: dir.profile().pending_email(&actor).await?,
+        pending_fallback_email: dir.profile().pending_fallback_email(&actor).await?,
         impersonated_by: actor.impersonator.as_ref().map(|a| a.username.to_string()),
     })
 }

@@ -192,7 +192,7 @@ pub async fn login_code(code: String, next: Option<String>) -> Result<(), AppErr
             leptos_axum::redirect(&crate::ssr::safe_next(next.as_deref()));
             Ok(())
         }
-        Err(err @ directory::Error::SignInExpired) => {
+        Err(err @ (directory::Error::SignInExpired | directory::Error::SignInVoided)) => {
             session.clear().await;
             Err(err.into())
         }

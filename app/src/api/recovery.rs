@@ -13,11 +13,12 @@ pub struct ResetLinkData {
     pub mailed_to: Option<String>,
 }
 
-/// Where a registration ended.
+/// Where a registration ended. The same whether or not the address had an account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registered {
     pub username: String,
-    /// Waiting for approval (otherwise signed in already).
+    pub email: String,
+    /// Waiting for approval; otherwise waiting for the link mailed to `email`.
     pub pending: bool,
 }
 
@@ -96,9 +97,14 @@ pub async fn register(
     password: String,
     password_confirm: String,
 ) -> Result<Registered, AppError> {
-    use directory::registration::Signup;
+    use directory::registration::{Registered as Outcome, Signup};
     super::confirmed(&password, &password_confirm)?;
     let visitor = crate::ssr::visitor()?;
+    let answer = Registered {
+        username: username.trim().to_lowercase(),
+        email: email.trim().to_string(),
+        pending: false,
+    };
     let signup = Signup {
         username,
         first_name,
@@ -106,28 +112,46 @@ pub async fn register(
         email,
         password: password.into(),
     };
-    let user = crate::ssr::directory()?
+    let outcome = crate::ssr::directory()?
         .registration()
         .register(&visitor.actor, signup)
         .await?;
-    let pending = user.status != directory::Status::Active;
-    if !pending {
-        super::start_session(&user, &visitor, None).await?;
-        leptos_axum::redirect("/");
-    }
     Ok(Registered {
-        username: user.username.to_string(),
-        pending,
+        pending: outcome == Outcome::AwaitingApproval,
+        ..answer
     })
+}
+
+/// The username a registration link would create (404 with the link's problem otherwise).
+#[server(endpoint = "register_lookup")]
+pub async fn register_lookup(token: String) -> Result<String, AppError> {
+    let visitor = crate::ssr::visitor()?;
+    Ok(crate::ssr::directory()?
+        .registration()
+        .lookup(&visitor.actor, &token)
+        .await?)
+}
+
+/// Opens a registration link: the account is created and signed in.
+#[server(endpoint = "register_confirm")]
+pub async fn register_confirm(token: String) -> Result<(), AppError> {
+    let visitor = crate::ssr::visitor()?;
+    let user = crate::ssr::directory()?
+        .registration()
+        .confirm(&visitor.actor, &token)
+        .await?;
+    super::start_session(&user, &visitor, None).await?;
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 /// Confirms a new email address from the link mailed to it; answers the address.
 #[server(endpoint = "email_confirm")]
 pub async fn confirm_email(token: String) -> Result<String, AppError> {
     let visitor = crate::ssr::visitor()?;
-    let user = crate::ssr::directory()?
+    let address = crate::ssr::directory()?
         .profile()
         .confirm_email(&visitor.actor, &token)
         .await?;
-    Ok(user.email.to_string())
+    Ok(address.to_string())
 }

@@ -16,6 +16,7 @@ pub struct SettingsData {
     pub max_age_days: u32,
     pub mfa_required: bool,
     pub impersonation_minutes: u32,
+    pub mfa_failures_per_day: u32,
     /// The viewer may change settings; otherwise the page is read-only.
     pub writable: bool,
 }
@@ -71,6 +72,7 @@ pub async fn get_settings() -> Result<SettingsData, AppError> {
         max_age_days: s.password.max_age_days,
         mfa_required: s.mfa_required,
         impersonation_minutes: s.impersonation_minutes,
+        mfa_failures_per_day: s.mfa_failures_per_day,
         writable: actor.can(directory::Permission::SettingsWrite),
     })
 }
@@ -87,6 +89,7 @@ pub async fn update_settings(
     max_age_days: String,
     mfa_required: Option<String>,
     impersonation_minutes: String,
+    mfa_failures_per_day: Option<String>,
 ) -> Result<(), AppError> {
     use directory::settings::{PasswordPolicy, Registration, SettingsView};
     let (_, actor) = crate::ssr::signed_in()?;
@@ -102,6 +105,10 @@ pub async fn update_settings(
         },
         mfa_required: crate::ssr::ticked(mfa_required.as_deref()),
         impersonation_minutes: number("impersonation_minutes", &impersonation_minutes)?,
+        mfa_failures_per_day: match mfa_failures_per_day.as_deref() {
+            Some(value) => number("mfa_failures_per_day", value)?,
+            None => SettingsView::default().mfa_failures_per_day,
+        },
     };
     crate::ssr::directory()?
         .settings()

@@ -88,6 +88,12 @@ fn DetailsForm(p: ProfileData, update: ServerAction<UpdateProfile>) -> impl Into
                     </p>
                 })}
                 <Field name="fallback_email" label="Fallback email (optional)" kind="email" initial=p.fallback_email disabled=off error/>
+                {p.pending_fallback_email.clone().map(|pending| view! {
+                    <p role="status" class="-mt-4 mb-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+                        "Waiting for confirmation: " <strong class="break-all">{pending}</strong>
+                        ". Reset links go there only once the link we mailed it is opened."
+                    </p>
+                })}
                 <div class="flex items-center gap-3">
                     <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=off>"Save details"</button>
                     <p role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{move || saved().then_some("Saved.")}</p>

@@ -94,7 +94,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
             {move || match confirmed() {
                 Some(email) => view! {
                     <p role="status" class="text-sm text-slate-700 dark:text-slate-300">
-                        "Done: your account now uses " <strong class="break-all">{email}</strong> "."
+                        "Done: " <strong class="break-all">{email}</strong> " is confirmed for your account."
                     </p>
                     <p class="mt-4 text-sm"><a href="/profile" class=LINK_CLASS>"Go to your profile"</a></p>
                 }.into_any(),

@@ -35,13 +35,7 @@ fn RegisterForm(approval: bool) -> impl IntoView {
     let error = action_error(action);
     let (username, set_username) = signal(String::new());
     let hint = username_hint(username);
-    let waiting = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .filter(|r| r.pending)
-    };
+    let waiting = move || action.value().get().and_then(Result::ok);
     let subtitle = if approval {
         "An administrator approves new accounts before they can sign in."
     } else {
@@ -50,9 +44,16 @@ fn RegisterForm(approval: bool) -> impl IntoView {
     view! {
         <AuthCard title="Create an account" subtitle=subtitle>
             {move || match waiting() {
+                Some(done) if done.pending => view! {
+                    <p role="status" class="text-sm text-slate-700 dark:text-slate-300">
+                        "Thanks, " <strong class="break-all">{done.username}</strong> ". Your account waits for an administrator's approval; you will get an email at "
+                        <strong class="break-all">{done.email}</strong> " when you can sign in."
+                    </p>
+                }.into_any(),
                 Some(done) => view! {
                     <p role="status" class="text-sm text-slate-700 dark:text-slate-300">
-                        "Thanks, " <strong>{done.username}</strong> ". Your account waits for an administrator's approval; you will get an email when you can sign in."
+                        "Check your mail, " <strong class="break-all">{done.username}</strong> ". We sent a link to "
+                        <strong class="break-all">{done.email}</strong> ": open it within 24 hours to create your account."
                     </p>
                 }.into_any(),
                 None => view! {
@@ -72,5 +73,38 @@ fn RegisterForm(approval: bool) -> impl IntoView {
             }}
             <p class="mt-4 text-center text-sm">"Have an account? " <a href="/login" class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">"Sign in"</a></p>
         </AuthCard>
+    }
+}
+
+/// `/register/:token`: the link an open registration mailed. Creating the account takes a
+/// click: mail scanners open links, and a GET must change nothing.
+#[component]
+pub fn RegisterConfirmPage() -> impl IntoView {
+    use crate::api::recovery::{RegisterConfirm, register_lookup};
+    use crate::pages::invite_accept::token_param;
+    use crate::pages::recovery::LinkTrouble;
+    let token = token_param();
+    let lookup = Resource::new_blocking(move || token.get(), register_lookup);
+    let action = ServerAction::<RegisterConfirm>::new();
+    let error = action_error(action);
+    view! {
+        <Title text="Confirm your account"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match lookup.await {
+                    Ok(username) => view! {
+                        <AuthCard title="Confirm your account" subtitle="Your email address is confirmed by opening this link.">
+                            <ActionForm action=action attr:class="space-y-4" attr:aria-label="Create your account">
+                                <FormAlert error/>
+                                <input type="hidden" name="token" value=move || token.get()/>
+                                <p class="text-sm text-slate-700 dark:text-slate-300">"Username: " <strong class="break-all">{username}</strong></p>
+                                <button type="submit" class=BUTTON_CLASS disabled=move || action.pending().get()>"Create my account"</button>
+                            </ActionForm>
+                        </AuthCard>
+                    }.into_any(),
+                    Err(err) => view! { <LinkTrouble title="This link cannot be used" message=err.message/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -109,10 +109,15 @@ fn SettingsForm(s: SettingsData, action: ServerAction<UpdateSettings>) -> impl I
                 <div class="space-y-3">
                     <Checkbox name="mfa_required" label="Require two-factor authentication" checked=s.mfa_required disabled=off
                         help="Everyone must use an authenticator app. Turning this on signs out everyone without it at once; at their next sign-in they set it up before anything else. Set it up for yourself first."/>
-                    <div class="max-w-xs">
+                    <div class="grid gap-3 sm:grid-cols-2">
                         <Field name="impersonation_minutes" label="Impersonation passwords last (minutes)" kind="number"
                             initial=s.impersonation_minutes.to_string() disabled=off error/>
+                        <Field name="mfa_failures_per_day" label="Wrong two-factor codes allowed a day" kind="number"
+                            initial=s.mfa_failures_per_day.to_string() disabled=off error/>
                     </div>
+                    <p class="text-xs text-slate-500 dark:text-slate-400">
+                        "Ten wrong codes in a row send a person back to their password. Past the daily number, two-factor sign-in to the account locks for an hour, and the person and the administrators are mailed."
+                    </p>
                 </div>
             </Section>
             <Section title="Profiles">

@@ -143,7 +143,7 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
             </div>
             <div class="min-w-0 space-y-6">
                 <RoleForm detail=detail.clone() can actions/>
-                {(can.edit && detail.user.status == "active").then(|| view! {
+                {(can.edit && detail.user.status == "active" && !detail.is_self).then(|| view! {
                     <crate::pages::user_reset::ResetLinkSection id=detail.user.id.clone() username=detail.user.username.clone()/>
                 })}
                 <crate::pages::user_access::AccessSection id=detail.user.id.clone() username=detail.user.username.clone()
@@ -246,8 +246,19 @@ fn DetailsForm(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView 
     let error = action_error(actions.update);
     let saved = move || actions.update.value().get().is_some_and(|r| r.is_ok());
     let u = detail.user;
+    // One's own details change from the profile, which confirms a new address by mail.
+    let can = Can {
+        edit: can.edit && !detail.is_self,
+        ..can
+    };
     view! {
         <Section title="Details">
+            {detail.is_self.then(|| view! {
+                <p class="mb-3 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700 dark:bg-slate-800 dark:text-slate-200">
+                    "This is your account: change your details, password and two-factor authentication from "
+                    <a href="/profile" class="font-medium text-indigo-700 underline dark:text-indigo-300">"your profile"</a> "."
+                </p>
+            })}
             <ActionForm action=actions.update attr:class="space-y-3" attr:aria-label="User details">
                 <FormAlert error/>
                 <input type="hidden" name="id" value=u.id/>

@@ -10,6 +10,8 @@ pub struct Model {
     pub kind: String,
     pub to_address: String,
     pub user_id: Option<Uuid>,
+    /// The invite whose link the mail carries: only those who may grant it see the link.
+    pub invite_id: Option<Uuid>,
     pub subject: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub text_body: Option<String>,

@@ -6,6 +6,7 @@ mod m20261123_000001_initial;
 mod m20261124_000002_groups;
 mod m20261125_000003_mail_invites;
 mod m20261126_000004_two_factor;
+mod m20261203_000005_hardening;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_groups::Migration),
             Box::new(m20261125_000003_mail_invites::Migration),
             Box::new(m20261126_000004_two_factor::Migration),
+            Box::new(m20261203_000005_hardening::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! Per-request gatekeeping: who is asking (from the session), first-run setup, sign-in
 //! requirements for pages, and a same-origin check on every state-changing request.
 
-use super::AppState;
+use super::client_ip::{TrustedProxies, client_ip};
+use super::{AppState, host};
 use app::ssr::{Hold, Visitor};
 use axum::Json;
 use axum::extract::{ConnectInfo, Request, State};
@@ -44,7 +45,7 @@ fn classify(path: &str) -> Kind {
     }
 }
 
-fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(super) fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
     (
         status,
         Json(json!({ "error": { "code": code, "message": message } })),
@@ -65,7 +66,7 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
             "Cross-origin requests are refused.",
         );
     }
-    let (session, ip, user_agent) = request_facts(&req);
+    let (session, ip, user_agent) = request_facts(&req, &state.config.trusted_proxies);
     let mut visitor = match resolve_session(&state, session, ip, user_agent).await {
         Ok(visitor) => visitor,
         Err(response) => return *response,
@@ -93,6 +94,9 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         }
     };
     if setup_needed {
+        if !host_allowed(&req, &state.config.base_url) {
+            return misdirected(kind);
+        }
         match kind {
             Kind::Page if path != "/setup" => return Redirect::to("/setup").into_response(),
             Kind::Api if !SETUP_ENDPOINTS.contains(&path.as_str()) => {
@@ -179,13 +183,47 @@ async fn holds(state: &AppState, visitor: &Visitor) -> Result<Option<Hold>, Box<
     }
 }
 
+/// Whether the request names a host that may reach first-run setup (see [`host`]).
+fn host_allowed(req: &Request, base_url: &str) -> bool {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+        .unwrap_or_default();
+    host::allowed_before_setup(host, base_url)
+}
+
+/// Before setup, a request under a foreign `Host` may be a DNS-rebinding page: refuse it,
+/// and tell an admin who reached us under another name how to get in.
+fn misdirected(kind: Kind) -> Response {
+    let message = "Setup answers only at GATEHOUSE_BASE_URL's host or at localhost. \
+                   Set GATEHOUSE_BASE_URL to the address you use, or open Gatehouse via localhost.";
+    if kind == Kind::Api {
+        return json_error(StatusCode::MISDIRECTED_REQUEST, "misdirected_host", message);
+    }
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Misdirected request \
+         · Gatehouse</title><h1>Misdirected request</h1><p>{message}</p></html>"
+    );
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
+}
+
 /// Copies what identifies the visitor out of the request: a request body is not `Sync`, so no
 /// reference to the request may live across an await.
-fn request_facts(req: &Request) -> (Option<Session>, Option<String>, Option<String>) {
+fn request_facts(
+    req: &Request,
+    trusted: &TrustedProxies,
+) -> (Option<Session>, Option<String>, Option<String>) {
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+        .map(|c| client_ip(c.0.ip(), req.headers(), trusted).to_string());
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
@@ -230,11 +268,17 @@ async fn resolve_session(
         .await
         .map_err(|e| unavailable("session load failed", &e))?;
     match state.dir.auth().session(user_id, mark.as_ref()).await {
-        Ok(Some(user)) => Ok(Visitor {
-            actor: user.actor(ip, user_agent),
-            user: Some(user.user),
-            hold: None,
-        }),
+        Ok(Some(user)) => {
+            let mut actor = user.actor(ip, user_agent);
+            actor.session = session
+                .id()
+                .map(|id| directory::sessions::hash_id(&id.to_string()));
+            Ok(Visitor {
+                actor,
+                user: Some(user.user),
+                hold: None,
+            })
+        }
         Ok(None) => {
             session
                 .flush()

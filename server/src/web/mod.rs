@@ -1,9 +1,12 @@
 //! The HTTP side: router, middleware and the server's life from bind to graceful shutdown.
 
 mod avatars;
+mod body_limit;
+pub mod client_ip;
 mod gate;
 mod headers;
 mod health;
+mod host;
 
 use crate::config::Config;
 use crate::mailer::SmtpTarget;
@@ -83,6 +86,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             gate::gate,
         ))
+        .layer(axum::middleware::from_fn(body_limit::limit_body))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

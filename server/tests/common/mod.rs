@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod mfa;
 pub mod smtp;
 
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -463,6 +464,7 @@ pub fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a st
         ("max_age_days", "0"),
         ("verify_email_changes", "on"),
         ("impersonation_minutes", "15"),
+        ("mfa_failures_per_day", "20"),
     ];
     for (key, value) in changes {
         form.retain(|(k, _)| k != key);
