@@ -92,11 +92,10 @@ impl Auth<'_> {
         let login = login.trim().to_lowercase();
         rate_limit::hit_ip(self.dir, rate_limit::LOGIN_PER_IP, actor).await?;
         let row = self.find_login(&login).await?;
+        let rule = rate_limit::LOGIN_PER_ACCOUNT;
         match &row {
-            Some(row) => rate_limit::hit_account(self.dir, UserId(row.id)).await?,
-            None if !login.is_empty() => {
-                rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &login).await?
-            }
+            Some(row) => rate_limit::hit_account(self.dir, rule, UserId(row.id)).await?,
+            None if !login.is_empty() => rate_limit::hit_typed(self.dir, rule, &login).await?,
             None => {}
         }
         let stored = row.as_ref().and_then(|r| r.password_hash.as_deref());
@@ -193,10 +192,7 @@ impl Auth<'_> {
         }
         // Before the bucket: a void or locked sign-in is refused without spending anything.
         mfa_guard::check_open(self.dir.db(), &user, pending.started_at, now).await?;
-        // Codes have a bucket of their own beside the password's: a password sign-in must
-        // leave room for its second step.
-        let key = format!("2fa:{}", user.id);
-        rate_limit::hit(self.dir, rate_limit::LOGIN_PER_ACCOUNT, &key).await?;
+        rate_limit::hit_second_factor(self.dir, user.id).await?;
         let signed_in = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
         match self.dir.mfa().check(user.id, code).await? {
             Some(factor) => {
@@ -259,7 +255,7 @@ impl Auth<'_> {
         stored: Option<&str>,
         password: &SecretString,
     ) -> Result<bool> {
-        rate_limit::hit_account(self.dir, id).await?;
+        rate_limit::hit_account(self.dir, rate_limit::LOGIN_PER_ACCOUNT, id).await?;
         passwords::verify(password, stored, self.dir.decoy_hash()).await
     }
 

@@ -6,7 +6,7 @@ use crate::audit::{self, Entry};
 use crate::entities::invites;
 use crate::error::{Error, Result};
 use crate::groups;
-use crate::ids::{Email, GroupId, UserId};
+use crate::ids::{Email, GroupId};
 use crate::mail;
 use crate::outbox;
 use crate::policy::{self, Actor, Permission, Role};
@@ -239,7 +239,7 @@ impl Invites<'_> {
     pub async fn lookup(&self, actor: &Actor, token: &str) -> Result<InviteView> {
         rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let row = self.usable(self.dir.db(), token).await?;
-        self.inviter_may_still_grant(&row).await?;
+        self.inviter_may_still_grant(self.dir.db(), &row).await?;
         let email = Email::from_stored(row.email);
         Ok(InviteView {
             suggested_username: suggest_username(email.as_str()),
@@ -255,7 +255,7 @@ impl Invites<'_> {
     pub async fn accept(&self, actor: &Actor, token: &str, input: Acceptance) -> Result<User> {
         rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let row = self.usable(self.dir.db(), token).await?;
-        self.inviter_may_still_grant(&row).await?;
+        self.inviter_may_still_grant(self.dir.db(), &row).await?;
         let policy = crate::settings::load(self.dir.db()).await?.password;
         let new = NewUser {
             username: input.username,
@@ -272,6 +272,7 @@ impl Invites<'_> {
             .map_err(|e| Error::Internal(format!("stored group ids: {e}")))?;
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
+        self.inviter_may_still_grant(&txn, &row).await?;
         let user = users::insert(&txn, new, now).await?;
         let claimed = invites::Entity::update_many()
             .col_expr(invites::Column::AcceptedAt, Expr::value(now))
@@ -347,25 +348,33 @@ impl Invites<'_> {
     }
 
     /// At the moment a link is opened or used, whoever made the invite must still exist, be
-    /// active and be allowed to grant its role and groups; otherwise the link is dead.
-    async fn inviter_may_still_grant(&self, row: &invites::Model) -> Result<()> {
+    /// active and be allowed to grant its role and groups; otherwise the link is dead. On
+    /// acceptance this runs inside the transaction, with the inviter's row locked on
+    /// PostgreSQL, so a demotion in another process cannot slip in between.
+    async fn inviter_may_still_grant(
+        &self,
+        conn: &impl ConnectionTrait,
+        row: &invites::Model,
+    ) -> Result<()> {
         let Some(inviter) = row.invited_by else {
             // Made by the command line, which may grant anything.
             return Ok(());
         };
         let dead = Error::Link(LinkProblem::Revoked);
-        let Some(user) = self.dir.auth().session_user(UserId(inviter)).await? else {
+        let mut query = crate::entities::users::Entity::find_by_id(inviter);
+        if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            query = query.lock_exclusive();
+        }
+        let Some(found) = query.one(conn).await? else {
             return Err(dead);
         };
+        let mut user = User::from_row(found)?;
+        if user.status != Status::Active {
+            return Err(dead);
+        }
+        user.admin_by_group = groups::in_admin_group(conn, user.id).await?;
         let actor = user.as_actor(None, None);
-        match may_grant(
-            self.dir.db(),
-            &actor,
-            parse_role(&row.role)?,
-            &stored_groups(row),
-        )
-        .await
-        {
+        match may_grant(conn, &actor, parse_role(&row.role)?, &stored_groups(row)).await {
             Ok(_) => Ok(()),
             Err(Error::Forbidden(_) | Error::NotAllowed(_) | Error::Unauthenticated) => Err(dead),
             Err(other) => Err(other),

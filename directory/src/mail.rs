@@ -427,6 +427,27 @@ pub fn registration_attempt(n: Notice<'_>) -> Mail {
     .finish()
 }
 
+/// To an address that already belongs to an account, when another account asked to use it.
+pub fn address_taken(n: Notice<'_>) -> Mail {
+    Letter {
+        kind: "address_taken",
+        to: n.to,
+        user_id: None,
+        subject: format!("Someone asked to use your address at {PRODUCT}"),
+        heading: "This address already has an account".to_string(),
+        paragraphs: vec![
+            format!(
+                "The account {} at {} asked to use this email address, which already belongs to another account. Nothing was changed.",
+                n.username, n.base_url
+            ),
+            "If you did not expect this, you can ignore this mail.".to_string(),
+        ],
+        action: None,
+        base_url: n.base_url,
+    }
+    .finish()
+}
+
 /// To the address someone registered with: open the link to create the account.
 pub fn signup_confirm(
     to: &Email,
@@ -434,7 +455,13 @@ pub fn signup_confirm(
     link: &str,
     base_url: &str,
     window: Window,
+    approval: bool,
 ) -> Mail {
+    let then = if approval {
+        " It then waits for an administrator's approval; you will get another mail when you can sign in."
+    } else {
+        ""
+    };
     Letter {
         kind: "signup_confirm",
         to,
@@ -443,7 +470,7 @@ pub fn signup_confirm(
         heading: "Confirm your email address".to_string(),
         paragraphs: vec![
             format!(
-                "Someone registered the account {username} at {base_url} with this address. The account is created once you open this link."
+                "Someone registered the account {username} at {base_url} with this address. The account is created once you open this link.{then}"
             ),
             format!(
                 "The link works once and expires in {}. If this was not you, ignore this mail.",

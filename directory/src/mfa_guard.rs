@@ -174,16 +174,8 @@ async fn tell_about_lock(
         false,
     );
     outbox::enqueue(txn, own, now).await?;
-    let review = format!("{base_url}/users/{}", user.id);
-    for admin in crate::users::administrators(txn).await? {
-        let notice = mail::Notice {
-            to: &admin.email,
-            user_id: admin.id,
-            username: user.username.as_str(),
-            link: &review,
-            base_url: &base_url,
-        };
-        outbox::enqueue(txn, mail::second_factor_locked(notice, until, true), now).await?;
-    }
-    Ok(())
+    crate::users::mail_administrators(txn, &base_url, user, now, |notice| {
+        mail::second_factor_locked(notice, until, true)
+    })
+    .await
 }

@@ -143,12 +143,14 @@ impl Outbox<'_> {
         let Some(id) = row.user_id else {
             return Ok(crate::users::is_owner_or_system(actor));
         };
+        // One's own links come by mail only: this page must not be a way around the
+        // mailbox (a reset link read here would need no password).
+        if actor.user_id() == Some(UserId(id)) || !actor.can(Permission::UsersUpdate) {
+            return Ok(false);
+        }
         let Some(user) = self.dir.users().find(UserId(id)).await? else {
             return Ok(false);
         };
-        if !actor.can(Permission::UsersUpdate) {
-            return Ok(false);
-        }
         match crate::users::guard_target(self.dir.db(), actor, &user).await {
             Ok(()) => Ok(true),
             Err(Error::NotAllowed(_)) => Ok(false),

@@ -44,9 +44,14 @@ impl Profile<'_> {
 
     /// Changes one's own names and emails, unless an admin locked profiles (those who may
     /// edit users anyway are not held by the lock). Both addresses receive reset links, so
-    /// with confirmation on (the default) a new one counts only once its link is opened, and
-    /// neither changes from an impersonated session.
-    pub async fn update(&self, actor: &Actor, update: UserUpdate) -> Result<User> {
+    /// changing either takes the current password and is refused to an impersonated session,
+    /// and with confirmation on (the default) a new one counts only once its link is opened.
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        update: UserUpdate,
+        password: Option<&SecretString>,
+    ) -> Result<User> {
         let user = self.load(actor).await?;
         let settings = self.dir.settings().current().await?;
         if settings.lock_profiles && !actor.can(Permission::UsersUpdate) {
@@ -55,52 +60,35 @@ impl Profile<'_> {
             ));
         }
         let mut valid = update.validate(user.username.as_str())?;
-        let new_primary = (valid.email != user.email).then(|| valid.email.clone());
-        let new_fallback =
+        let primary = (valid.email != user.email).then(|| valid.email.clone());
+        let fallback =
             (valid.fallback_email != user.fallback_email).then(|| valid.fallback_email.clone());
-        if new_primary.is_some() || new_fallback.is_some() {
-            actor.refuse_impersonation("change the account's email addresses")?;
+        if primary.is_some() || fallback.is_some() {
+            self.may_change_addresses(actor, &user, password).await?;
         }
         let verify = settings.verify_email_changes;
-        if let Some(new) = new_primary.as_ref().filter(|_| verify) {
-            if crate::users::email_in_use(self.dir.db(), new).await? {
-                return Err(Error::Conflict(format!(
-                    "Another account already uses {new}."
-                )));
-            }
-            // The old address stays until the new one proves it is reachable.
+        if verify {
+            // The old addresses stay until the new ones prove they are reachable.
             valid.email = user.email.clone();
-        }
-        if verify && matches!(new_fallback, Some(Some(_))) {
-            valid.fallback_email = user.fallback_email.clone();
+            if matches!(fallback, Some(Some(_))) {
+                valid.fallback_email = user.fallback_email.clone();
+            }
         }
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
         write_profile(&txn, &user, &valid, now).await?;
         let mut entry =
             Entry::new("profile.update").target("user", user.id, user.username.as_str());
-        if let Some(new) = &new_primary {
-            if verify {
-                self.start_email_change(&txn, &user, new, Address::Primary, now)
-                    .await?;
-                entry = entry.detail("email_pending", new.as_str());
-            } else {
-                entry = entry.detail("email", new.as_str());
-            }
+        if let Some(new) = &primary {
+            entry = self
+                .change_address(&txn, &user, Some(new), Address::Primary, verify, entry, now)
+                .await?;
         }
-        match &new_fallback {
-            Some(Some(new)) if verify => {
-                self.start_email_change(&txn, &user, new, Address::Recovery, now)
-                    .await?;
-                entry = entry.detail("fallback_email_pending", new.as_str());
-            }
-            Some(new) => {
-                self.tell_old_addresses(&txn, &user, new.as_ref(), Address::Recovery, now)
-                    .await?;
-                let shown = new.as_ref().map_or("", Email::as_str);
-                entry = entry.detail("fallback_email", shown);
-            }
-            None => {}
+        if let Some(new) = &fallback {
+            let which = Address::Recovery;
+            entry = self
+                .change_address(&txn, &user, new.as_ref(), which, verify, entry, now)
+                .await?;
         }
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
@@ -108,7 +96,72 @@ impl Profile<'_> {
         self.load(actor).await
     }
 
-    /// Mails a confirmation link to the new address and a notice to the old ones.
+    /// An address change is the way to the account (reset links follow it): only the person,
+    /// with their current password, counted against the account like a sign-in.
+    async fn may_change_addresses(
+        &self,
+        actor: &Actor,
+        user: &User,
+        password: Option<&SecretString>,
+    ) -> Result<()> {
+        actor.refuse_impersonation("change the account's email addresses")?;
+        let Some(password) = password.filter(|p| !p.expose().is_empty()) else {
+            return Err(Error::invalid(
+                "address_password",
+                "Enter your current password to change an email address.",
+            ));
+        };
+        let row = user_rows::Entity::find_by_id(user.id.0)
+            .one(self.dir.db())
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let stored = row.password_hash.as_deref();
+        if !self
+            .dir
+            .auth()
+            .confirm_password(user.id, stored, password)
+            .await?
+        {
+            return Err(Error::invalid(
+                "address_password",
+                "Your current password is not correct.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Starts the confirmation of a new address, or (confirmation off) tells the old
+    /// addresses of the change already written; answers the audit entry with the change.
+    #[allow(clippy::too_many_arguments)]
+    async fn change_address(
+        &self,
+        txn: &DatabaseTransaction,
+        user: &User,
+        new: Option<&Email>,
+        which: Address,
+        verify: bool,
+        entry: Entry,
+        now: OffsetDateTime,
+    ) -> Result<Entry> {
+        let key = match which {
+            Address::Primary => "email",
+            Address::Recovery => "fallback_email",
+        };
+        match new {
+            Some(new) if verify => {
+                self.start_email_change(txn, user, new, which, now).await?;
+                Ok(entry.detail(&format!("{key}_pending"), new.as_str()))
+            }
+            _ => {
+                self.tell_old_addresses(txn, user, new, which, now).await?;
+                Ok(entry.detail(key, new.map_or("", Email::as_str)))
+            }
+        }
+    }
+
+    /// Mails a confirmation link to the new address and a notice to the old ones. An address
+    /// another account uses gets a notice instead of a link (the change can never complete),
+    /// and the answer is the same, so the form tells nobody which addresses have accounts.
     async fn start_email_change(
         &self,
         txn: &DatabaseTransaction,
@@ -138,8 +191,16 @@ impl Profile<'_> {
             link: &link,
             base_url: &base_url,
         };
-        let window = mail::Window { now, expires_at };
-        outbox::enqueue(txn, mail::email_change_verify(to_new, window, which), now).await?;
+        let taken = which == Address::Primary && crate::users::email_in_use(txn, new).await?;
+        let letter = if taken {
+            mail::address_taken(mail::Notice {
+                link: &base_url,
+                ..to_new
+            })
+        } else {
+            mail::email_change_verify(to_new, mail::Window { now, expires_at }, which)
+        };
+        outbox::enqueue(txn, letter, now).await?;
         self.tell_old_addresses(txn, user, Some(new), which, now)
             .await
     }
@@ -202,6 +263,7 @@ impl Profile<'_> {
         let user = user_rows::Entity::find_by_id(row.user_id)
             .one(&txn)
             .await?
+            .filter(|user| user.status == crate::users::Status::Active.name())
             .ok_or(Error::Link(LinkProblem::Unknown))?;
         let new = row
             .new_email

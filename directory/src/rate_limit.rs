@@ -4,6 +4,7 @@
 use crate::Directory;
 use crate::entities::rate_limits;
 use crate::error::{Error, Result};
+use crate::ids::UserId;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use time::{Duration, OffsetDateTime};
 
@@ -117,10 +118,22 @@ pub(crate) async fn hit_ip(
     }
 }
 
-/// Counts one password or code check against an account, whatever name it was typed as (a
-/// username and its email share one bucket), and whichever door it came by.
-pub(crate) async fn hit_account(dir: &Directory, account: crate::ids::UserId) -> Result<()> {
-    hit(dir, LOGIN_PER_ACCOUNT, &format!("user:{account}")).await
+/// Counts one password check against an account, whatever name it was typed as (a username
+/// and its email share one bucket), and whichever door it came by.
+pub(crate) async fn hit_account(dir: &Directory, rule: Rule, account: UserId) -> Result<()> {
+    hit(dir, rule, &format!("user:{account}")).await
+}
+
+/// Counts one attempt against a typed name that matches no account. Typed names live in a
+/// key space of their own, so nobody can type their way into an account's bucket.
+pub(crate) async fn hit_typed(dir: &Directory, rule: Rule, typed: &str) -> Result<()> {
+    hit(dir, rule, &format!("typed:{typed}")).await
+}
+
+/// Counts one second-factor code against an account: a bucket beside the password's, so a
+/// password sign-in leaves room for its second step.
+pub(crate) async fn hit_second_factor(dir: &Directory, account: UserId) -> Result<()> {
+    hit(dir, LOGIN_PER_ACCOUNT, &format!("2fa:{account}")).await
 }
 
 /// An IPv4 address as it is; an IPv6 address as its /64 (an IPv4-mapped one as its IPv4).

@@ -54,11 +54,11 @@ impl Recovery<'_> {
             .one(self.dir.db())
             .await?;
         // One bucket per account, whichever of its names was typed.
-        let subject = match &row {
-            Some(row) => format!("user:{}", row.id),
-            None => login.clone(),
-        };
-        rate_limit::hit(self.dir, rate_limit::RESET_PER_ACCOUNT, &subject).await?;
+        let rule = rate_limit::RESET_PER_ACCOUNT;
+        match &row {
+            Some(row) => rate_limit::hit_account(self.dir, rule, UserId(row.id)).await?,
+            None => rate_limit::hit_typed(self.dir, rule, &login).await?,
+        }
         let now = self.dir.now();
         let Some(user) = row.map(User::from_row).transpose()? else {
             let entry = Entry::new("password.reset.unknown")

@@ -11,7 +11,7 @@ use crate::policy::{Actor, Role};
 use crate::rate_limit;
 use crate::secrets::SecretString;
 use crate::settings::Registration as Mode;
-use crate::users::{self, NewUser, Status, User};
+use crate::users::{NewUser, Status, User};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 /// What a person fills in to register.
@@ -30,12 +30,14 @@ pub struct Registration<'a> {
 }
 
 /// What a registration answers: the same whether or not the address has an account, so the
-/// form tells nobody which addresses are known.
+/// form tells nobody which addresses are known. Either way the account is made only once the
+/// link mailed to the address is opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Registered {
-    /// Open registration: the account is created once the mailed link is opened.
+    /// Open registration: the account is active once the link is opened.
     CheckMail,
-    /// Registration with approval: the account waits for an administrator.
+    /// Registration with approval: once the link is opened, the account waits for an
+    /// administrator.
     AwaitingApproval,
 }
 
@@ -96,10 +98,9 @@ impl Registration<'_> {
         }
         if let Some(owner) = self.address_owner(&new.email).await? {
             self.tell_owner(actor, &owner).await?;
-        } else if answer == Registered::CheckMail {
-            crate::signups::start(self.dir, actor, new).await?;
         } else {
-            self.create_pending(actor, new).await?;
+            crate::signups::start(self.dir, actor, new, answer == Registered::AwaitingApproval)
+                .await?;
         }
         Ok(answer)
     }
@@ -137,35 +138,8 @@ impl Registration<'_> {
         Ok(())
     }
 
-    /// Registration with approval: a pending account, and a mail to every administrator.
-    async fn create_pending(&self, actor: &Actor, new: users::ValidUser) -> Result<User> {
-        let now = self.dir.now();
-        let base_url = self.dir.base_url();
-        let txn = self.dir.db().begin().await?;
-        let user = users::insert(&txn, new, now).await?;
-        let review = format!("{base_url}/users/{}", user.id);
-        for admin in users::administrators(&txn).await? {
-            let notice = mail::Notice {
-                to: &admin.email,
-                user_id: admin.id,
-                username: user.username.as_str(),
-                link: &review,
-                base_url: &base_url,
-            };
-            let mail = mail::approval_needed(notice, user.email.as_str());
-            outbox::enqueue(&txn, mail, now).await?;
-        }
-        let me = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
-        let entry = Entry::new("user.register")
-            .target("user", user.id, user.username.as_str())
-            .detail("status", Status::Pending.name());
-        audit::record(&txn, &me, now, entry).await?;
-        txn.commit().await?;
-        self.dir.wake_mailer();
-        Ok(user)
-    }
-
-    /// Opens the link an open registration mailed: the account is created, active.
+    /// Opens the link a registration mailed: the account is created, active (open
+    /// registration) or pending an administrator's approval.
     pub async fn confirm(&self, actor: &Actor, token: &str) -> Result<User> {
         crate::signups::confirm(self.dir, actor, token).await
     }

@@ -1,6 +1,6 @@
-//! Open registrations waiting for their address to be confirmed: the form stores what was
-//! typed (the password already hashed) and mails a link; the account exists only once the
-//! link is opened, so nobody can hold an address they cannot read.
+//! Registrations waiting for their address to be confirmed: the form stores what was typed
+//! (the password already hashed) and mails a link; the account exists only once the link is
+//! opened, so nobody can hold an address they cannot read.
 
 use crate::Directory;
 use crate::audit::{self, Entry};
@@ -23,7 +23,12 @@ use uuid::Uuid;
 pub const LIFETIME: Duration = Duration::hours(24);
 
 /// Stores a registration and mails its link to the address.
-pub(crate) async fn start(dir: &Directory, actor: &Actor, new: ValidUser) -> Result<()> {
+pub(crate) async fn start(
+    dir: &Directory,
+    actor: &Actor,
+    new: ValidUser,
+    approval: bool,
+) -> Result<()> {
     let password_hash = new
         .password_hash
         .clone()
@@ -49,7 +54,14 @@ pub(crate) async fn start(dir: &Directory, actor: &Actor, new: ValidUser) -> Res
     .insert(&txn)
     .await?;
     let window = mail::Window { now, expires_at };
-    let letter = mail::signup_confirm(&new.email, new.username.as_str(), &link, &base_url, window);
+    let letter = mail::signup_confirm(
+        &new.email,
+        new.username.as_str(),
+        &link,
+        &base_url,
+        window,
+        approval,
+    );
     outbox::enqueue(&txn, letter, now).await?;
     let entry = Entry::new("user.register.requested").detail("username", new.username.as_str());
     audit::record(&txn, actor, now, entry).await?;
@@ -76,7 +88,7 @@ async fn usable(dir: &Directory, actor: &Actor, token: &str) -> Result<signups::
     if row.expires_at <= dir.now() {
         return Err(Error::Link(LinkProblem::Expired));
     }
-    if dir.settings().registration().await? != Mode::Open {
+    if dir.settings().registration().await? == Mode::Off {
         return Err(Error::Link(LinkProblem::Revoked));
     }
     Ok(row)
@@ -86,10 +98,16 @@ pub(crate) async fn lookup(dir: &Directory, actor: &Actor, token: &str) -> Resul
     Ok(usable(dir, actor, token).await?.username)
 }
 
-/// Creates the account, active, and uses up the link in the same transaction. A username or
-/// address taken since the form was sent is a conflict: the person registers again.
+/// Creates the account and uses up the link in the same transaction: active under open
+/// registration, pending (and every administrator mailed) under registration with approval,
+/// as the setting stands now. A username or address taken since the form was sent is a
+/// conflict: the person registers again.
 pub(crate) async fn confirm(dir: &Directory, actor: &Actor, token: &str) -> Result<User> {
     let row = usable(dir, actor, token).await?;
+    let status = match dir.settings().registration().await? {
+        Mode::Approval => Status::Pending,
+        _ => Status::Active,
+    };
     let now = dir.now();
     let txn = dir.db().begin().await?;
     let claimed = signups::Entity::update_many()
@@ -111,18 +129,25 @@ pub(crate) async fn confirm(dir: &Directory, actor: &Actor, token: &str) -> Resu
         last_name: row.last_name,
         display_name,
         role: Role::User,
-        status: Status::Active,
+        status,
         password_hash: Some(row.password_hash),
         must_change_password: false,
     };
     let user = users::insert(&txn, new, now).await?;
+    if status == Status::Pending {
+        users::mail_administrators(&txn, &dir.base_url(), &user, now, |notice| {
+            mail::approval_needed(notice, user.email.as_str())
+        })
+        .await?;
+    }
     let me = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
     let entry = Entry::new("user.register")
         .target("user", user.id, user.username.as_str())
-        .detail("status", Status::Active.name())
+        .detail("status", status.name())
         .detail("email_confirmed", true);
     audit::record(&txn, &me, now, entry).await?;
     txn.commit().await?;
+    dir.wake_mailer();
     Ok(user)
 }
 

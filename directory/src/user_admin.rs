@@ -103,6 +103,8 @@ impl Users<'_> {
         let now = self.dir.now();
         let txn = self.dir.db().begin().await?;
         write_profile(&txn, &user, &valid, now).await?;
+        // What the administrator set wins over a change the user had not confirmed yet.
+        crate::user_tokens::void_address_changes(&txn, id, now).await?;
         let mut entry = Entry::new("user.update").target("user", id, user.username.as_str());
         if valid.email != user.email {
             entry = entry.detail("email", valid.email.as_str());
@@ -206,6 +208,7 @@ impl Users<'_> {
         lock_owners(&txn).await?;
         set_status(&txn, id, Status::Suspended, now).await?;
         ensure_an_owner_remains(&txn).await?;
+        crate::user_tokens::void_address_changes(&txn, id, now).await?;
         let ended = sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(id.0))
             .exec(&txn)

@@ -99,6 +99,17 @@ pub(crate) async fn replace_all(
     Ok(())
 }
 
+/// Voids every unconfirmed change of `user`'s addresses: after a password change, a reset, an
+/// administrator's edit or a suspension, a link asked for before must not complete later.
+pub(crate) async fn void_address_changes(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    now: OffsetDateTime,
+) -> Result<()> {
+    replace_all(conn, user, EMAIL_CHANGE, now).await?;
+    replace_all(conn, user, FALLBACK_CHANGE, now).await
+}
+
 /// The newest open change of `user` for `purpose` (an email or recovery address change):
 /// the address waiting for confirmation.
 pub(crate) async fn pending_email(

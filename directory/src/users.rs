@@ -260,8 +260,8 @@ pub(crate) async fn insert(
     Ok(user)
 }
 
-/// Stores a new password hash, remembers it against reuse, and clears any "must change
-/// password" mark.
+/// Stores a new password hash, remembers it against reuse, voids address changes asked for
+/// before, and clears any "must change password" mark.
 pub(crate) async fn write_password(
     conn: &impl ConnectionTrait,
     id: UserId,
@@ -269,6 +269,7 @@ pub(crate) async fn write_password(
     now: OffsetDateTime,
 ) -> Result<()> {
     password_policy::record(conn, id, &hash, now).await?;
+    crate::user_tokens::void_address_changes(conn, id, now).await?;
     users::ActiveModel {
         id: Set(id.0),
         password_hash: Set(Some(hash)),
@@ -442,10 +443,10 @@ impl Users<'_> {
             .find_by_username(username)
             .await?
             .ok_or(Error::NotFound("user"))?;
-        if actor.user_id() != Some(user.id) {
-            policy::require(actor, Permission::UsersUpdate)?;
-            guard_target(self.dir.db(), actor, &user).await?;
-        }
+        policy::require(actor, Permission::UsersUpdate)?;
+        // One's own password changes from the profile, which asks for the current one.
+        refuse_own_account(actor, user.id, "change your password")?;
+        guard_target(self.dir.db(), actor, &user).await?;
         check_password_for(self.dir.db(), &user, password, "password").await?;
         let hash = passwords::hash(password).await?;
         let now = self.dir.now();
@@ -493,13 +494,13 @@ impl Users<'_> {
 }
 
 /// An active owner or admin, as someone to tell about accounts (approvals, locks).
-pub(crate) struct Administrator {
-    pub id: UserId,
-    pub email: Email,
+struct Administrator {
+    id: UserId,
+    email: Email,
 }
 
 /// Every active owner and admin.
-pub(crate) async fn administrators(conn: &impl ConnectionTrait) -> Result<Vec<Administrator>> {
+async fn administrators(conn: &impl ConnectionTrait) -> Result<Vec<Administrator>> {
     let rows = users::Entity::find()
         .filter(users::Column::Status.eq(Status::Active.name()))
         .filter(users::Column::Role.is_in([Role::Owner.name(), Role::Admin.name()]))
@@ -512,6 +513,29 @@ pub(crate) async fn administrators(conn: &impl ConnectionTrait) -> Result<Vec<Ad
             email: Email::from_stored(row.email),
         })
         .collect())
+}
+
+/// Queues one mail to every active owner and admin about the account `about`, each made by
+/// `letter` from a notice whose button leads to that account's page.
+pub(crate) async fn mail_administrators(
+    conn: &impl ConnectionTrait,
+    base_url: &str,
+    about: &User,
+    now: OffsetDateTime,
+    letter: impl for<'a> Fn(crate::mail::Notice<'a>) -> crate::mail::Mail,
+) -> Result<()> {
+    let review = format!("{base_url}/users/{}", about.id);
+    for admin in administrators(conn).await? {
+        let notice = crate::mail::Notice {
+            to: &admin.email,
+            user_id: admin.id,
+            username: about.username.as_str(),
+            link: &review,
+            base_url,
+        };
+        crate::outbox::enqueue(conn, letter(notice), now).await?;
+    }
+    Ok(())
 }
 
 pub(crate) fn is_owner_or_system(actor: &Actor) -> bool {

@@ -56,7 +56,17 @@ test('a registration waits for approval, the admin approves, and the person sign
   await page.getByLabel('Password', { exact: true }).fill(chosen);
   await page.getByLabel('Confirm password').fill(chosen);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByText("waits for an administrator's approval")).toBeVisible();
+  await expect(page.getByText('Check your mail')).toBeVisible();
+  // No account exists until the address is confirmed from the mailed link.
+  await signIn(page, 'linus', chosen);
+  await expect(page.getByText('Incorrect username or password.')).toBeVisible();
+
+  const confirm = await linkFromMail('linus@example.org', '/register/');
+  await page.goto(confirm);
+  await hydrated(page);
+  await expect(page.getByText('linus', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page.getByText("Your account waits for an administrator's approval")).toBeVisible();
 
   await signIn(page, 'linus', chosen);
   await expect(page.getByText("waiting for an administrator's approval")).toBeVisible();
@@ -70,7 +80,7 @@ test('a registration waits for approval, the admin approves, and the person sign
   await page.getByText('Approve user').click();
   await page.getByRole('button', { name: 'Approve linus' }).click();
   await expect(page.getByText('active', { exact: true }).first()).toBeVisible();
-  await linkFromMail('linus@example.org', '/login');
+  await linkFromMail('linus@example.org', '/login', 2);
 
   await signOut(page);
   await signIn(page, 'linus', chosen);

@@ -1,6 +1,6 @@
 //! Configuration from the environment and an optional TOML file, validated once at start.
 
-use crate::web::client_ip::TrustedProxies;
+use crate::web::client_ip::{ForwardingHeader, TrustedProxies};
 use directory::{SecretKey, SecretString};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -63,6 +63,7 @@ const FILE_KEYS: &[&str] = &[
     "data_dir",
     "secret_key",
     "trusted_proxies",
+    "proxy_header",
 ];
 
 impl Config {
@@ -132,8 +133,11 @@ impl Config {
             })?),
             None => None,
         };
+        let proxy_header = ForwardingHeader::parse(&get("proxy_header").unwrap_or_default())
+            .map_err(|m| bad("GATEHOUSE_PROXY_HEADER", m))?;
         let trusted_proxies = TrustedProxies::parse(&get("trusted_proxies").unwrap_or_default())
-            .map_err(|m| bad("GATEHOUSE_TRUSTED_PROXIES", m))?;
+            .map_err(|m| bad("GATEHOUSE_TRUSTED_PROXIES", m))?
+            .reading(proxy_header);
         let log_filter = env
             .get("RUST_LOG")
             .cloned()

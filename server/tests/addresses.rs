@@ -3,18 +3,20 @@
 
 mod common;
 
-use common::{call, cli_user, client, set_settings, signed_in, users_total, with_mail};
+use common::{PASSWORD, call, cli_user, client, set_settings, signed_in, users_total, with_mail};
 use serde_json::Value;
 
 const NEW_PASSWORD: &str = "Quiet-Harbour-Lantern-42";
 
-fn details<'a>(email: &'a str, fallback: &'a str) -> [(&'a str, &'a str); 5] {
+/// Bob's profile form with these addresses, and his password as an address change asks.
+fn details<'a>(email: &'a str, fallback: &'a str) -> [(&'a str, &'a str); 6] {
     [
         ("email", email),
         ("fallback_email", fallback),
         ("first_name", "Bob"),
         ("last_name", ""),
         ("display_name", "Bob"),
+        ("address_password", PASSWORD),
     ]
 }
 
@@ -161,11 +163,10 @@ async fn registration_answers_the_same_for_a_taken_address() {
         );
         assert_eq!(
             users_total(&app, &ada).await,
-            after_free,
-            "{mode}: an account was made for a taken address"
+            before,
+            "{mode}: an account exists before its link is opened"
         );
-        let expected_new = u64::from(mode == "approval");
-        assert_eq!(after_free - before, expected_new, "{mode}");
+        assert_eq!(after_free, before, "{mode}");
     }
     // Bob was told, twice, and nothing else reached his address.
     let told = sink.wait_for_nth("bob@example.org", 2).await;
@@ -190,7 +191,7 @@ async fn registration_answers_the_same_for_a_taken_address() {
 }
 
 #[tokio::test]
-async fn open_registration_confirms_the_address_before_the_account_exists() {
+async fn registration_confirms_the_address_before_the_account_exists() {
     let (app, sink, ada) = with_mail().await;
     set_settings(&app, &ada, &[("registration", "open")]).await;
     let visitor = client();
@@ -260,4 +261,87 @@ async fn open_registration_confirms_the_address_before_the_account_exists() {
         app.login(&client(), "late", NEW_PASSWORD).await.status(),
         401
     );
+
+    // With approval, the confirmed account waits, and only then are the admins asked.
+    set_settings(&app, &ada, &[("registration", "approval")]).await;
+    let form = signup("patient", "patient@example.org");
+    let (status, body) = call(&app, &client(), "register", &form).await;
+    assert_eq!(
+        (status, body["pending"].as_bool()),
+        (200, Some(true)),
+        "{body}"
+    );
+    assert!(
+        sink.to("ada@example.org").is_empty(),
+        "admins asked about an unconfirmed address"
+    );
+    let token = sink
+        .wait_for("patient@example.org")
+        .await
+        .token("/register/");
+    let person = client();
+    let (status, waiting) = call(&app, &person, "register_confirm", &[("token", &token)]).await;
+    assert_eq!((status, waiting.as_bool()), (200, Some(true)), "{waiting}");
+    assert_eq!(call(&app, &person, "me", &[]).await.1, Value::Null);
+    let asked = sink.wait_for("ada@example.org").await;
+    assert!(
+        asked.subject().contains("patient waits for approval"),
+        "{}",
+        asked.subject()
+    );
+    assert_eq!(
+        app.login(&client(), "patient", NEW_PASSWORD).await.status(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn borrowed_session_cannot_move_the_recovery_address() {
+    let (app, sink, _ada) = with_mail().await;
+    cli_user(&app, "bob", "user");
+    let thief = signed_in(&app, "bob").await;
+    let bob = signed_in(&app, "bob").await;
+    // Without the password, or with a wrong one, nothing changes and nothing is mailed.
+    let mut form = details("bob@example.org", "thief@evil.example").to_vec();
+    form.pop();
+    let (status, body) = call(&app, &thief, "profile_update", &form).await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("address_password")),
+        "{body}"
+    );
+    form.push(("address_password", "Not-The-Password-1"));
+    let (status, body) = call(&app, &thief, "profile_update", &form).await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("address_password")),
+        "{body}"
+    );
+    let (_, profile) = call(&app, &bob, "profile", &[]).await;
+    assert!(profile["pending_fallback_email"].is_null(), "{profile}");
+
+    // One that knew the password once: the change waits for its link, and Bob changing his
+    // password voids it, so the link no longer works when the thief opens it later.
+    let form = details("bob@example.org", "thief@evil.example");
+    let (status, _) = call(&app, &thief, "profile_update", &form).await;
+    assert_eq!(status, 200);
+    let token = sink
+        .wait_for("thief@evil.example")
+        .await
+        .token("/verify-email/");
+    let change = [
+        ("current_password", PASSWORD),
+        ("new_password", "Quiet-Harbour-Lantern-42"),
+        ("new_password_confirm", "Quiet-Harbour-Lantern-42"),
+    ];
+    let (status, body) = call(&app, &bob, "password_change", &change).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(&app, &client(), "email_confirm", &[("token", &token)]).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("link_replaced")),
+        "{body}"
+    );
+    let (_, profile) = call(&app, &bob, "profile", &[]).await;
+    assert_eq!(profile["fallback_email"], "");
 }

@@ -266,6 +266,14 @@ async fn admin_sees_no_link_of_an_unsent_owner_invite() {
     .await;
     let (_, seen_by_dave) = call(&app, &dave, "mail_overview", &[]).await;
     assert!(links(&seen_by_dave).contains(&("ops@example.org".into(), true)));
+
+    // Nor is this page a way to one's own reset link, which the mailbox alone may hold.
+    let (status, _) = call(&app, &client(), "password_forgot", &[("login", "dave")]).await;
+    assert_eq!(status, 200);
+    let (_, seen_by_dave) = call(&app, &dave, "mail_overview", &[]).await;
+    assert!(links(&seen_by_dave).contains(&("dave@example.org".into(), false)));
+    let (_, seen_by_ada) = call(&app, &ada, "mail_overview", &[]).await;
+    assert!(links(&seen_by_ada).contains(&("dave@example.org".into(), true)));
 }
 
 #[tokio::test]

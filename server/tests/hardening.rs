@@ -40,8 +40,25 @@ async fn forwarded_for_from_a_trusted_proxy_names_the_client() {
         "127.0.0.1",
         "no header: the peer"
     );
+    // A proxy that appends X-Forwarded-For passes a client's own `Forwarded` through: it
+    // must not let the client choose its address.
     let forwarded = [("forwarded", r#"for="[2001:db8::1]:4711";proto=https"#)];
-    assert_eq!(failed_login_ip(&app, &ada, &forwarded).await, "2001:db8::1");
+    assert_eq!(failed_login_ip(&app, &ada, &forwarded).await, "127.0.0.1");
+}
+
+#[tokio::test]
+async fn forwarded_header_is_read_only_when_the_proxy_is_said_to_write_it() {
+    let app = TestApp::spawn_with(&[
+        ("GATEHOUSE_TRUSTED_PROXIES", "127.0.0.1/32"),
+        ("GATEHOUSE_PROXY_HEADER", "forwarded"),
+    ])
+    .await;
+    let ada = owner(&app).await;
+    let both = [
+        ("forwarded", r#"for="[2001:db8::1]:4711";proto=https"#),
+        ("x-forwarded-for", "198.51.100.7"),
+    ];
+    assert_eq!(failed_login_ip(&app, &ada, &both).await, "2001:db8::1");
 }
 
 #[tokio::test]
@@ -284,22 +301,7 @@ async fn upload(
     c: &reqwest::Client,
     form: reqwest::multipart::Form,
 ) -> (u16, Value) {
-    let res = c
-        .post(app.url("/api/profile/avatar"))
-        .header("origin", &app.base_url)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    error_of(res).await
-}
-
-/// The valid 2×1 PNG of the accounts suite.
-fn tiny_png() -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGP4zwAE/wEHAAH/4iOeWQAAAABJRU5ErkJggg==")
-        .unwrap()
+    error_of(common::post_avatar(app, c, form).await).await
 }
 
 #[cfg(unix)]

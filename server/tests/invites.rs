@@ -382,6 +382,13 @@ async fn registration_with_approval_waits_mails_the_admins_and_then_the_user() {
     let (status, body) = call(&app, &visitor, "register", &form).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["pending"], true);
+    // The account exists once the address is confirmed; then it waits for approval.
+    let token = sink
+        .wait_for("newbie@example.org")
+        .await
+        .token("/register/");
+    let (status, waiting) = call(&app, &visitor, "register_confirm", &[("token", &token)]).await;
+    assert_eq!((status, waiting.as_bool()), (200, Some(true)), "{waiting}");
     let to_admin = sink.wait_for("ada@example.org").await;
     assert!(
         to_admin.subject().contains("newbie waits for approval"),
@@ -397,7 +404,7 @@ async fn registration_with_approval_waits_mails_the_admins_and_then_the_user() {
     let id = list["users"][0]["id"].as_str().unwrap().to_string();
     let (status, body) = call(&app, &c, "user_approve", &[("id", &id)]).await;
     assert_eq!(status, 200, "{body}");
-    let approved = sink.wait_for("newbie@example.org").await;
+    let approved = sink.wait_for_nth("newbie@example.org", 2).await;
     assert!(
         approved.subject().contains("approved"),
         "{}",

@@ -260,13 +260,20 @@ async fn a_new_email_takes_effect_only_after_its_link_is_opened() {
     let (app, sink, _owner) = with_mail().await;
     cli_user(&app, "hana", "user");
     let hana = signed_in(&app, "hana").await;
-    let form = [
+    let mut form = vec![
         ("email", "hana@new.example"),
         ("fallback_email", ""),
         ("first_name", "Hana"),
         ("last_name", ""),
         ("display_name", "Hana"),
     ];
+    let (status, body) = call(&app, &hana, "profile_update", &form).await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("address_password")),
+        "a new address takes the current password: {body}"
+    );
+    form.push(("address_password", common::PASSWORD));
     let (status, body) = call(&app, &hana, "profile_update", &form).await;
     assert_eq!(status, 200, "{body}");
     let (_, profile) = call(&app, &hana, "profile", &[]).await;

@@ -68,12 +68,14 @@ pub async fn update_profile(
     first_name: String,
     last_name: String,
     display_name: String,
+    address_password: Option<String>,
 ) -> Result<(), AppError> {
     let (_, actor) = crate::ssr::signed_in()?;
     let update = super::users::details(email, fallback_email, first_name, last_name, display_name);
+    let password = address_password.map(directory::SecretString::new);
     crate::ssr::directory()?
         .profile()
-        .update(&actor, update)
+        .update(&actor, update, password.as_ref())
         .await?;
     crate::ssr::back_to("/profile");
     Ok(())

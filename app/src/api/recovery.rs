@@ -18,7 +18,7 @@ pub struct ResetLinkData {
 pub struct Registered {
     pub username: String,
     pub email: String,
-    /// Waiting for approval; otherwise waiting for the link mailed to `email`.
+    /// After the link mailed to `email` is opened, the account waits for approval.
     pub pending: bool,
 }
 
@@ -132,17 +132,21 @@ pub async fn register_lookup(token: String) -> Result<String, AppError> {
         .await?)
 }
 
-/// Opens a registration link: the account is created and signed in.
+/// Opens a registration link: the account is created and, unless it waits for approval,
+/// signed in. Answers whether it waits for approval.
 #[server(endpoint = "register_confirm")]
-pub async fn register_confirm(token: String) -> Result<(), AppError> {
+pub async fn register_confirm(token: String) -> Result<bool, AppError> {
     let visitor = crate::ssr::visitor()?;
     let user = crate::ssr::directory()?
         .registration()
         .confirm(&visitor.actor, &token)
         .await?;
-    super::start_session(&user, &visitor, None).await?;
-    leptos_axum::redirect("/");
-    Ok(())
+    let pending = user.status != directory::Status::Active;
+    if !pending {
+        super::start_session(&user, &visitor, None).await?;
+        leptos_axum::redirect("/");
+    }
+    Ok(pending)
 }
 
 /// Confirms a new email address from the link mailed to it; answers the address.

@@ -89,7 +89,7 @@ pub async fn update_settings(
     max_age_days: String,
     mfa_required: Option<String>,
     impersonation_minutes: String,
-    mfa_failures_per_day: Option<String>,
+    mfa_failures_per_day: String,
 ) -> Result<(), AppError> {
     use directory::settings::{PasswordPolicy, Registration, SettingsView};
     let (_, actor) = crate::ssr::signed_in()?;
@@ -105,10 +105,7 @@ pub async fn update_settings(
         },
         mfa_required: crate::ssr::ticked(mfa_required.as_deref()),
         impersonation_minutes: number("impersonation_minutes", &impersonation_minutes)?,
-        mfa_failures_per_day: match mfa_failures_per_day.as_deref() {
-            Some(value) => number("mfa_failures_per_day", value)?,
-            None => SettingsView::default().mfa_failures_per_day,
-        },
+        mfa_failures_per_day: number("mfa_failures_per_day", &mfa_failures_per_day)?,
     };
     crate::ssr::directory()?
         .settings()

@@ -94,6 +94,8 @@ fn DetailsForm(p: ProfileData, update: ServerAction<UpdateProfile>) -> impl Into
                         ". Reset links go there only once the link we mailed it is opened."
                     </p>
                 })}
+                <Field name="address_password" label="Your password, to change an email address" kind="password"
+                    autocomplete="current-password" disabled=off error/>
                 <div class="flex items-center gap-3">
                     <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=off>"Save details"</button>
                     <p role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{move || saved().then_some("Saved.")}</p>

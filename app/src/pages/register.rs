@@ -46,8 +46,8 @@ fn RegisterForm(approval: bool) -> impl IntoView {
             {move || match waiting() {
                 Some(done) if done.pending => view! {
                     <p role="status" class="text-sm text-slate-700 dark:text-slate-300">
-                        "Thanks, " <strong class="break-all">{done.username}</strong> ". Your account waits for an administrator's approval; you will get an email at "
-                        <strong class="break-all">{done.email}</strong> " when you can sign in."
+                        "Check your mail, " <strong class="break-all">{done.username}</strong> ". We sent a link to "
+                        <strong class="break-all">{done.email}</strong> ": open it within 24 hours. Your account then waits for an administrator's approval, and you will get another mail when you can sign in."
                     </p>
                 }.into_any(),
                 Some(done) => view! {
@@ -76,8 +76,8 @@ fn RegisterForm(approval: bool) -> impl IntoView {
     }
 }
 
-/// `/register/:token`: the link an open registration mailed. Creating the account takes a
-/// click: mail scanners open links, and a GET must change nothing.
+/// `/register/:token`: the link a registration mailed. Creating the account takes a click:
+/// mail scanners open links, and a GET must change nothing.
 #[component]
 pub fn RegisterConfirmPage() -> impl IntoView {
     use crate::api::recovery::{RegisterConfirm, register_lookup};
@@ -87,24 +87,36 @@ pub fn RegisterConfirmPage() -> impl IntoView {
     let lookup = Resource::new_blocking(move || token.get(), register_lookup);
     let action = ServerAction::<RegisterConfirm>::new();
     let error = action_error(action);
+    let waiting = move || action.value().get().and_then(Result::ok) == Some(true);
+    let form = move || {
+        view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match lookup.await {
+                        Ok(username) => view! {
+                            <AuthCard title="Confirm your account" subtitle="Opening this link confirms your email address.">
+                                <ActionForm action=action attr:class="space-y-4" attr:aria-label="Create your account">
+                                    <FormAlert error/>
+                                    <input type="hidden" name="token" value=move || token.get()/>
+                                    <p class="text-sm text-slate-700 dark:text-slate-300">"Username: " <strong class="break-all">{username}</strong></p>
+                                    <button type="submit" class=BUTTON_CLASS disabled=move || action.pending().get()>"Create my account"</button>
+                                </ActionForm>
+                            </AuthCard>
+                        }.into_any(),
+                        Err(err) => view! { <LinkTrouble title="This link cannot be used" message=err.message/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+    };
     view! {
         <Title text="Confirm your account"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match lookup.await {
-                    Ok(username) => view! {
-                        <AuthCard title="Confirm your account" subtitle="Your email address is confirmed by opening this link.">
-                            <ActionForm action=action attr:class="space-y-4" attr:aria-label="Create your account">
-                                <FormAlert error/>
-                                <input type="hidden" name="token" value=move || token.get()/>
-                                <p class="text-sm text-slate-700 dark:text-slate-300">"Username: " <strong class="break-all">{username}</strong></p>
-                                <button type="submit" class=BUTTON_CLASS disabled=move || action.pending().get()>"Create my account"</button>
-                            </ActionForm>
-                        </AuthCard>
-                    }.into_any(),
-                    Err(err) => view! { <LinkTrouble title="This link cannot be used" message=err.message/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Show when=waiting fallback=form>
+            <AuthCard title="Your address is confirmed" subtitle="One step left.">
+                <p role="status" class="text-sm text-slate-700 dark:text-slate-300">
+                    "Your account waits for an administrator's approval. You will get an email when you can sign in."
+                </p>
+            </AuthCard>
+        </Show>
     }
 }

@@ -6,33 +6,84 @@ use axum::http::{HeaderMap, HeaderName, header};
 use ipnet::IpNet;
 use std::net::IpAddr;
 
-/// The reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
+/// Which header the trusted proxies write. Only that one is read: a proxy passes the other
+/// through from the client untouched, so reading it would let the client pick its address.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ForwardingHeader {
+    /// `X-Forwarded-For`, which nginx, HAProxy, Traefik, Caddy and cloud balancers append to.
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded`.
+    Forwarded,
+}
+
+impl ForwardingHeader {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" | "x-forwarded-for" => Ok(Self::XForwardedFor),
+            "forwarded" => Ok(Self::Forwarded),
+            other => Err(format!(
+                "`{other}` is not a forwarding header: use x-forwarded-for or forwarded"
+            )),
+        }
+    }
+}
+
+/// The reverse proxies whose forwarding header is believed, and which header that is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct TrustedProxies {
+    nets: Vec<IpNet>,
+    header: ForwardingHeader,
+}
 
 impl TrustedProxies {
+    /// The same proxies, read through `header`.
+    pub fn reading(self, header: ForwardingHeader) -> Self {
+        Self { header, ..self }
+    }
+
     /// A comma- or space-separated list of CIDRs or bare addresses; empty trusts nobody.
     pub fn parse(text: &str) -> Result<Self, String> {
         text.split(|c: char| c == ',' || c.is_whitespace())
             .filter(|item| !item.is_empty())
             .map(|item| {
                 item.parse::<IpNet>()
-                    .map(|net| net.trunc())
-                    .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
+                    .map(|net| canonical(net.trunc()))
+                    .or_else(|_| {
+                        item.parse::<IpAddr>()
+                            .map(|ip| IpNet::from(ip.to_canonical()))
+                    })
                     .map_err(|_| {
                         format!("`{item}` is not an address or CIDR like 10.0.0.0/8 or ::1")
                     })
             })
             .collect::<Result<Vec<_>, _>>()
-            .map(Self)
+            .map(|nets| Self {
+                nets,
+                header: ForwardingHeader::default(),
+            })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.nets.is_empty()
     }
 
     fn contains(&self, ip: IpAddr) -> bool {
-        self.0.iter().any(|net| net.contains(&ip))
+        self.nets.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// Peers are compared as IPv4 when they are IPv4-mapped, so a mapped network in the list
+/// (`::ffff:10.0.0.0/104`) is kept as the IPv4 network it stands for.
+fn canonical(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.addr().to_ipv4_mapped() {
+            Some(v4) => ipnet::Ipv4Net::new(v4, v6.prefix_len() - 96)
+                .map(IpNet::V4)
+                .unwrap_or(net),
+            None => net,
+        },
+        other => other,
     }
 }
 
@@ -42,10 +93,9 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &TrustedProxies) ->
     if !trusted.contains(peer) {
         return peer;
     }
-    let hops = if headers.contains_key(header::FORWARDED) {
-        forwarded_hops(headers)
-    } else {
-        forwarded_for_hops(headers)
+    let hops = match trusted.header {
+        ForwardingHeader::Forwarded => forwarded_hops(headers),
+        ForwardingHeader::XForwardedFor => forwarded_for_hops(headers),
     };
     walk(peer, &hops, trusted)
 }
@@ -171,6 +221,13 @@ mod tests {
     }
 
     #[test]
+    fn mapped_entries_in_the_list_match_ipv4_peers() {
+        let list = proxies("::ffff:10.0.0.0/104, ::ffff:192.0.2.9");
+        assert!(list.contains(ip("10.1.2.3")) && list.contains(ip("192.0.2.9")));
+        assert!(!list.contains(ip("11.0.0.1")));
+    }
+
+    #[test]
     fn lists_take_cidrs_and_bare_addresses_and_refuse_the_rest() {
         let list = proxies("10.0.0.0/8, 192.168.1.1  fd00::/8,::1");
         assert!(list.contains(ip("10.9.8.7")) && list.contains(ip("192.168.1.1")));
@@ -229,8 +286,26 @@ mod tests {
     }
 
     #[test]
-    fn forwarded_header_wins_and_is_read_per_rfc_7239() {
-        let trusted = proxies("10.0.0.0/8");
+    fn only_the_configured_header_is_read() {
+        let h = headers(&[
+            ("forwarded", "for=1.2.3.4"),
+            ("x-forwarded-for", "198.51.100.7"),
+        ]);
+        let peer = ip("10.0.0.1");
+        let xff = proxies("10.0.0.0/8");
+        assert_eq!(client_ip(peer, &h, &xff), ip("198.51.100.7"));
+        let forwarded = proxies("10.0.0.0/8").reading(ForwardingHeader::Forwarded);
+        assert_eq!(client_ip(peer, &h, &forwarded), ip("1.2.3.4"));
+        assert_eq!(
+            ForwardingHeader::parse("Forwarded"),
+            Ok(ForwardingHeader::Forwarded)
+        );
+        assert!(ForwardingHeader::parse("x-real-ip").is_err());
+    }
+
+    #[test]
+    fn forwarded_is_read_per_rfc_7239() {
+        let trusted = proxies("10.0.0.0/8").reading(ForwardingHeader::Forwarded);
         let peer = ip("10.0.0.1");
         let h = headers(&[
             (

@@ -150,9 +150,8 @@ pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
     result
 }
 
-/// Deletes expired session records, idle rate-limit buckets and expired temporary passwords
-/// now and then; every process
-/// may do it, it is idempotent.
+/// Deletes expired session records, idle rate-limit buckets, expired temporary passwords and
+/// registrations now and then; every process may do it, it is idempotent.
 async fn sweep(dir: Directory) {
     let store = DbSessionStore::new(dir.clone());
     let mut interval = tokio::time::interval(SESSION_SWEEP);
@@ -166,6 +165,9 @@ async fn sweep(dir: Directory) {
         }
         if let Err(err) = directory::temp_logins::forget_expired(&dir).await {
             tracing::warn!(error = %err, "deleting expired temporary passwords failed");
+        }
+        if let Err(err) = directory::signups::forget_expired(&dir).await {
+            tracing::warn!(error = %err, "deleting expired registrations failed");
         }
     }
 }

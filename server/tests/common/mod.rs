@@ -480,3 +480,25 @@ pub async fn set_settings(app: &TestApp, c: &reqwest::Client, changes: &[(&str, 
     let (status, body) = call(app, c, "settings_update", &settings_form(changes)).await;
     assert_eq!(status, 200, "{body}");
 }
+
+/// Posts a multipart form to the avatar route, as the profile page does.
+pub async fn post_avatar(
+    app: &TestApp,
+    c: &reqwest::Client,
+    form: reqwest::multipart::Form,
+) -> reqwest::Response {
+    c.post(app.url("/api/profile/avatar"))
+        .header("origin", &app.base_url)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A valid 2×1 PNG, made by hand so the tests need no image library.
+pub fn tiny_png() -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGP4zwAE/wEHAAH/4iOeWQAAAABJRU5ErkJggg==")
+        .unwrap()
+}
