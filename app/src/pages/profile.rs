@@ -74,7 +74,7 @@ fn DetailsForm(p: ProfileData, update: ServerAction<UpdateProfile>) -> impl Into
                 </p>
             })}
             <ActionForm action=update attr:class="space-y-3" attr:aria-label="Your details">
-                <FormAlert error/>
+                <FormAlert error=Signal::derive(move || error.get().filter(|e| e.field.is_none()))/>
                 <div class="grid gap-x-4 sm:grid-cols-2">
                     <Field name="first_name" label="First name" autocomplete="given-name" initial=p.first_name disabled=off error/>
                     <Field name="last_name" label="Last name" autocomplete="family-name" initial=p.last_name disabled=off error/>
@@ -117,7 +117,7 @@ pub fn PasswordForm(
     let done = move || action.value().get().is_some_and(|r| r.is_ok());
     let form = view! {
         <ActionForm action=action attr:class="space-y-3" attr:aria-label="Change password">
-            <FormAlert error/>
+            <FormAlert error=Signal::derive(move || error.get().filter(|e| e.field.is_none()))/>
             <input type="hidden" name="next" value=next.unwrap_or("/profile")/>
             <Field name="current_password" label="Current password" kind="password" autocomplete="current-password" required=true error/>
             <Field name="new_password" label="New password" kind="password" autocomplete="new-password" required=true error
