@@ -64,12 +64,12 @@ fn SettingsForm(s: SettingsData, action: ServerAction<UpdateSettings>) -> impl I
         (
             "open",
             "Open",
-            "Anyone who can reach this server can create an account.",
+            "Anyone can create an account once they confirm their email address.",
         ),
         (
             "approval",
             "With approval",
-            "New accounts wait until an administrator approves them.",
+            "New accounts confirm their email address, then wait until an administrator approves them.",
         ),
     ];
     let radios = modes.into_iter().map(|(value, label, help)| {
@@ -125,7 +125,7 @@ fn SettingsForm(s: SettingsData, action: ServerAction<UpdateSettings>) -> impl I
                     <Checkbox name="lock_profiles" label="Lock profiles" checked=s.lock_profiles disabled=off
                         help="People cannot change their own names and email; administrators still can."/>
                     <Checkbox name="verify_email_changes" label="Confirm new email addresses" checked=s.verify_email_changes disabled=off
-                        help="A new address takes effect once the link mailed to it is opened; the old address is told."/>
+                        help="A new email or fallback address takes effect once the link mailed to it is opened; the old addresses are told."/>
                 </div>
             </Section>
             <div class="flex items-center gap-3">
