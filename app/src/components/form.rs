@@ -60,6 +60,10 @@ pub fn Field(
     let server_message = move || error.get().filter(|e| e.is_about(name)).map(|e| e.message);
     let message = move || server_message().or_else(|| hint.and_then(|h| h.get()));
     let invalid = move || server_message().is_some();
+    // The DOM property must never be left to `None`: a field rendered in the browser (the
+    // form shown again after a failed save) would read "undefined".
+    let starting = initial.clone().unwrap_or_default();
+    let current = move || value.map_or_else(|| starting.clone(), |v| v.get());
     view! {
         <div class="space-y-1">
             <label for=id.clone() class="block text-sm font-medium text-slate-700 dark:text-slate-300">
@@ -76,7 +80,7 @@ pub fn Field(
                 class=INPUT_CLASS
                 aria-invalid=move || invalid().to_string()
                 aria-describedby=message_id.clone()
-                prop:value=move || value.map(|v| v.get())
+                prop:value=current
                 on:input=move |ev| {
                     if let Some(callback) = on_input {
                         callback.run(event_target_value(&ev));
