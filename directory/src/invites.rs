@@ -546,10 +546,7 @@ pub fn suggest_username(email: &str) -> String {
         .take(rules::USERNAME_MAX)
         .collect();
     let cleaned = cleaned.trim_matches(['.', '-']).to_string();
-    match rules::normalize_username(&cleaned) {
-        Ok(name) => name,
-        Err(_) => String::new(),
-    }
+    rules::normalize_username(&cleaned).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -57,13 +57,14 @@ pub(crate) async fn check(
     if let Some(message) = weakness {
         return Err(invalid(message));
     }
-    if let Some(user) = candidate.user {
-        if policy.history > 0 && used_recently(conn, user, candidate.password, policy).await? {
-            return Err(invalid(format!(
-                "You used this password recently. Choose one that is not among your last {}.",
-                policy.history
-            )));
-        }
+    if let Some(user) = candidate.user
+        && policy.history > 0
+        && used_recently(conn, user, candidate.password, policy).await?
+    {
+        return Err(invalid(format!(
+            "You used this password recently. Choose one that is not among your last {}.",
+            policy.history
+        )));
     }
     Ok(())
 }

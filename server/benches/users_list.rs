@@ -72,7 +72,7 @@ async fn main() -> BenchResult {
             .json()
             .await?;
         let matches = first["total"].as_u64().ok_or("no total in the answer")?;
-        if !first["users"].as_array().is_some_and(|u| !u.is_empty()) {
+        if first["users"].as_array().is_none_or(|u| u.is_empty()) {
             return Err(format!("{name}: no rows, so nothing would be measured").into());
         }
         let mut times = Vec::with_capacity(ROUNDS);

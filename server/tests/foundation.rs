@@ -168,7 +168,7 @@ async fn sign_in_works_by_username_or_email_and_cycles_the_session_id() {
     let browser = client();
     let first = app.login(&browser, "ADA", PASSWORD).await;
     assert_eq!(first.status(), 200, "username is case-insensitive");
-    assert_eq!(first.headers().get("serverfnredirect").is_some(), true);
+    assert!(first.headers().get("serverfnredirect").is_some());
     let first_id = session_cookie(&first).expect("a session cookie");
     let cookie = first
         .headers()

@@ -66,10 +66,8 @@ pub const PER_PAGE: u64 = 50;
 #[server(endpoint = "setup_state")]
 pub async fn setup_state() -> Result<bool, AppError> {
     let needed = crate::ssr::directory()?.setup().is_needed().await?;
-    if !needed {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::NOT_FOUND);
-        }
+    if !needed && let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
     }
     Ok(needed)
 }
