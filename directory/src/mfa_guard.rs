@@ -98,6 +98,14 @@ pub(crate) async fn record_failure(
         failures::Entity::update(update).exec(&txn).await?;
     }
     audit::record(&txn, actor, now, entry).await?;
+    if lock_starts {
+        // A row of its own, so the lock stands out in the activity log.
+        let locked = Entry::new("auth.2fa.locked")
+            .target("user", user.id, user.username.as_str())
+            .detail("until", (now + LOCK).to_string())
+            .detail("wrong_codes_today", row.day_count);
+        audit::record(&txn, actor, now, locked).await?;
+    }
     txn.commit().await?;
     if lock_starts {
         dir.wake_mailer();

@@ -126,6 +126,13 @@ async fn too_many_wrong_codes_a_day_lock_second_factor_sign_in_and_mail_everyone
         status["backup_codes_left"], 10,
         "the backup code was not spent"
     );
+    let locked = events(&app, &ada, "auth.2fa.locked").await;
+    assert_eq!(locked.len(), 1, "one lock, one row");
+    assert!(
+        locked[0]["details"].as_str().unwrap().contains("wrong codes today: 3"),
+        "{}",
+        locked[0]
+    );
     let locked = events(&app, &ada, "auth.2fa.failed").await;
     assert!(
         locked[0]["details"]
