@@ -129,7 +129,10 @@ async fn too_many_wrong_codes_a_day_lock_second_factor_sign_in_and_mail_everyone
     let locked = events(&app, &ada, "auth.2fa.locked").await;
     assert_eq!(locked.len(), 1, "one lock, one row");
     assert!(
-        locked[0]["details"].as_str().unwrap().contains("wrong codes today: 3"),
+        locked[0]["details"]
+            .as_str()
+            .unwrap()
+            .contains("wrong codes today: 3"),
         "{}",
         locked[0]
     );
