@@ -311,11 +311,8 @@ impl Auth<'_> {
             return Ok(None);
         };
         let actor = admin.as_actor(None, None);
-        match crate::temp_logins::may_impersonate(self.dir.db(), &actor, user).await {
-            Ok(()) => Ok(Some(admin)),
-            Err(Error::Forbidden(_) | Error::NotAllowed(_)) => Ok(None),
-            Err(other) => Err(other),
-        }
+        let answer = crate::temp_logins::may_impersonate(self.dir.db(), &actor, user).await;
+        Ok(crate::error::allowed(answer)?.then_some(admin))
     }
 
     /// The user behind a session, if that user still exists and may still sign in.

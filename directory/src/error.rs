@@ -55,6 +55,16 @@ pub enum Error {
     Internal(String),
 }
 
+/// A policy answer as yes or no: a refusal (unauthenticated, forbidden, not allowed) is
+/// `false`; anything else, such as the database failing, stays an error.
+pub(crate) fn allowed<T>(answer: Result<T>) -> Result<bool> {
+    match answer {
+        Ok(_) => Ok(true),
+        Err(Error::Unauthenticated | Error::Forbidden(_) | Error::NotAllowed(_)) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 impl Error {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {

@@ -374,10 +374,11 @@ impl Invites<'_> {
         }
         user.admin_by_group = groups::in_admin_group(conn, user.id).await?;
         let actor = user.as_actor(None, None);
-        match may_grant(conn, &actor, parse_role(&row.role)?, &stored_groups(row)).await {
-            Ok(_) => Ok(()),
-            Err(Error::Forbidden(_) | Error::NotAllowed(_) | Error::Unauthenticated) => Err(dead),
-            Err(other) => Err(other),
+        let answer = may_grant(conn, &actor, parse_role(&row.role)?, &stored_groups(row)).await;
+        if crate::error::allowed(answer)? {
+            Ok(())
+        } else {
+            Err(dead)
         }
     }
 
@@ -387,11 +388,9 @@ impl Invites<'_> {
             return Ok(false);
         };
         let groups = stored_groups(&row);
-        match may_grant(self.dir.db(), actor, parse_role(&row.role)?, &groups).await {
-            Ok(_) => Ok(true),
-            Err(Error::Forbidden(_) | Error::NotAllowed(_) | Error::Unauthenticated) => Ok(false),
-            Err(other) => Err(other),
-        }
+        crate::error::allowed(
+            may_grant(self.dir.db(), actor, parse_role(&row.role)?, &groups).await,
+        )
     }
 
     /// The names of every group the invites name, in one query.

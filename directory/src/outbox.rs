@@ -112,11 +112,25 @@ impl Outbox<'_> {
             .await?;
         let now = self.dir.now();
         let mut entries = Vec::with_capacity(rows.len());
+        // Resends and notices repeat the same invite or account: ask once per page.
+        let mut decided = std::collections::HashMap::new();
         for row in rows {
             let live = actor.can(Permission::SettingsWrite)
                 && row.status != SENT
                 && row.expires_at.is_none_or(|at| at > now);
-            let shows_link = live && row.link.is_some() && self.may_pass_on(actor, &row).await?;
+            let shows_link = if live && row.link.is_some() {
+                let about = (row.invite_id, row.user_id);
+                match decided.get(&about) {
+                    Some(answer) => *answer,
+                    None => {
+                        let answer = self.may_pass_on(actor, &row).await?;
+                        decided.insert(about, answer);
+                        answer
+                    }
+                }
+            } else {
+                false
+            };
             entries.push(OutboxEntry {
                 id: row.id,
                 kind: row.kind,
@@ -151,11 +165,7 @@ impl Outbox<'_> {
         let Some(user) = self.dir.users().find(UserId(id)).await? else {
             return Ok(false);
         };
-        match crate::users::guard_target(self.dir.db(), actor, &user).await {
-            Ok(()) => Ok(true),
-            Err(Error::NotAllowed(_)) => Ok(false),
-            Err(other) => Err(other),
-        }
+        crate::error::allowed(crate::users::guard_target(self.dir.db(), actor, &user).await)
     }
 
     pub async fn counts(&self, actor: &Actor) -> Result<OutboxCounts> {

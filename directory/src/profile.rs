@@ -92,7 +92,9 @@ impl Profile<'_> {
         }
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
-        self.dir.wake_mailer();
+        if primary.is_some() || fallback.is_some() {
+            self.dir.wake_mailer();
+        }
         self.load(actor).await
     }
 

@@ -417,11 +417,7 @@ impl Users<'_> {
         if !actor.can(Permission::UsersUpdate) {
             return Ok(false);
         }
-        match guard_target(self.dir.db(), actor, user).await {
-            Ok(()) => Ok(true),
-            Err(Error::NotAllowed(_)) => Ok(false),
-            Err(other) => Err(other),
-        }
+        crate::error::allowed(guard_target(self.dir.db(), actor, user).await)
     }
 
     pub async fn get(&self, actor: &Actor, id: UserId) -> Result<User> {
