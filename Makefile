@@ -14,7 +14,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 FAST_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help tools browser build run test test-unit test-postgres test-e2e bench clean
+.PHONY: help tools browser build run test test-deps test-unit test-postgres test-e2e bench clean
 
 help:
 	@echo "make run    build and serve on http://127.0.0.1:3000 (SQLite in ./data)"
@@ -58,8 +58,15 @@ run: build
 
 ## Tests ------------------------------------------------------------------------------
 
-test: tools browser build test-unit test-postgres test-e2e
+test: tools browser build test-deps test-unit test-postgres test-e2e
 	@echo ">> all test suites passed"
+
+# The browser bundle carries no database, hashing or async-runtime code (ARCHITECTURE.md).
+test-deps:
+	@if cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none \
+	    | grep -E '^(sea-orm|sqlx|argon2|tokio) ' | sort -u | grep .; then \
+	  echo "!! the frontend crate depends on the crates above"; exit 1; \
+	else echo ">> frontend's dependency tree has no sea-orm, sqlx, argon2 or tokio"; fi
 
 # Unit tests and the integration suite on SQLite, against the release build above.
 test-unit:

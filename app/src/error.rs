@@ -1,10 +1,12 @@
-//! The error server functions return: a code, a sentence for people, and the form field.
+//! The error body every HTTP door answers with, `{"error": {"code", "message", "field"?}}`
+//! (the contract's shape), and on the server the one mapping from a domain error to it.
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "Envelope", from = "Envelope")]
 #[error("{message}")]
 pub struct AppError {
     /// Stable, machine-readable: `invalid_input`, `invalid_credentials`, `forbidden`, …
@@ -12,6 +14,52 @@ pub struct AppError {
     pub message: String,
     /// The form field the message is about, so the form can mark it.
     pub field: Option<String>,
+}
+
+/// The wire form: the error under an `error` key, `field` left out when there is none.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    error: Fields,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Fields {
+    code: String,
+    message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+}
+
+impl From<AppError> for Envelope {
+    fn from(err: AppError) -> Self {
+        Envelope {
+            error: Fields {
+                code: err.code,
+                message: err.message,
+                field: err.field,
+            },
+        }
+    }
+}
+
+impl From<Envelope> for AppError {
+    fn from(envelope: Envelope) -> Self {
+        AppError {
+            code: envelope.error.code,
+            message: envelope.error.message,
+            field: envelope.error.field,
+        }
+    }
+}
+
+impl From<vocab::UnknownName> for AppError {
+    fn from(unknown: vocab::UnknownName) -> Self {
+        AppError {
+            code: "invalid_input".to_string(),
+            message: unknown.message,
+            field: Some(unknown.field.to_string()),
+        }
+    }
 }
 
 impl AppError {
@@ -59,43 +107,72 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// The HTTP status of each sort of domain error: the one table every HTTP door (server
+/// functions, REST, the avatar route, the gate) answers by.
+#[cfg(feature = "ssr")]
+pub fn http_status(kind: directory::ErrorKind) -> http::StatusCode {
+    use directory::ErrorKind as K;
+    use http::StatusCode as S;
+    match kind {
+        K::Invalid => S::UNPROCESSABLE_ENTITY,
+        K::Unauthenticated => S::UNAUTHORIZED,
+        K::Forbidden => S::FORBIDDEN,
+        K::NotFound => S::NOT_FOUND,
+        K::Conflict => S::CONFLICT,
+        K::RateLimited { .. } => S::TOO_MANY_REQUESTS,
+        K::Unavailable { .. } => S::SERVICE_UNAVAILABLE,
+        K::Internal => S::INTERNAL_SERVER_ERROR,
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The body for a domain error. An internal error is logged with the request's id, and
+    /// the id is all the answer says about it, so a person can quote it to an admin.
+    pub fn from_domain(err: &directory::Error, request_id: Option<&str>) -> Self {
+        let mut message = err.public_message();
+        if err.kind() == directory::ErrorKind::Internal {
+            let id = request_id.unwrap_or("-");
+            tracing::error!(error = %err, request_id = id, "request failed");
+            message = format!("{message} (request {id})");
+        }
+        Self {
+            code: err.code().to_string(),
+            message,
+            field: err.field().map(str::to_string),
+        }
+    }
+
+    /// Seconds to put in `Retry-After`, for the errors that have them.
+    pub fn retry_after(kind: directory::ErrorKind) -> Option<u64> {
+        match kind {
+            directory::ErrorKind::RateLimited { retry_after }
+            | directory::ErrorKind::Unavailable { retry_after } => Some(retry_after),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<directory::Error> for AppError {
-    /// The one mapping from domain errors to what a server function answers.
+    /// What a server function answers: the shared body and status, set on the response.
     fn from(err: directory::Error) -> Self {
-        use directory::Error as E;
-        if matches!(err, E::Database(_) | E::Internal(_)) {
-            tracing::error!(error = %err, "server function failed");
-        }
-        let status = match &err {
-            E::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
-            E::Conflict(_) => http::StatusCode::CONFLICT,
-            E::NotFound(_) | E::SetupComplete | E::Link(_) => http::StatusCode::NOT_FOUND,
-            E::RateLimited(_) => http::StatusCode::TOO_MANY_REQUESTS,
-            E::Busy(_) => http::StatusCode::SERVICE_UNAVAILABLE,
-            E::Unauthenticated | E::InvalidCredentials | E::SignInExpired | E::SignInVoided => {
-                http::StatusCode::UNAUTHORIZED
-            }
-            E::AccountInactive(_) | E::Forbidden(_) | E::NotAllowed(_) => {
-                http::StatusCode::FORBIDDEN
-            }
-            E::Database(_) | E::Internal(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        let parts = leptos::prelude::use_context::<http::request::Parts>();
+        let request_id = parts
+            .as_ref()
+            .and_then(|p| p.headers.get("x-request-id"))
+            .and_then(|v| v.to_str().ok());
+        let body = Self::from_domain(&err, request_id);
         // A plain form post (no JavaScript yet) is answered with a redirect carrying the
         // error, and a browser follows a redirect only with a 3xx status: leave it alone.
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if !crate::ssr::is_html_form_post() {
-                response.set_status(status);
+                response.set_status(http_status(err.kind()));
             }
-            if let E::RateLimited(seconds) | E::Busy(seconds) = &err {
-                response
-                    .insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*seconds));
+            if let Some(seconds) = Self::retry_after(err.kind()) {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
             }
         }
-        Self {
-            code: err.code().to_string(),
-            message: err.public_message(),
-            field: err.field().map(str::to_string),
-        }
+        body
     }
 }

@@ -6,11 +6,11 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod pages;
-#[path = "../../directory/src/rules.rs"]
-pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod url;
+
+pub use vocab::rules;
 
 use components::layout::Dashboard;
 use leptos::prelude::*;
@@ -46,20 +46,47 @@ pub fn is_public_page(path: &str) -> bool {
     PUBLIC_PAGES.contains(&path) || PUBLIC_LINK_PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
-/// Where someone signed in with a temporary password is held until they choose their own,
-/// and the server functions they may call meanwhile.
-pub const PASSWORD_PAGE: &str = "/password";
-pub const PASSWORD_ENDPOINTS: &[&str] = &["/api/password_change", "/api/logout", "/api/me"];
+/// Server functions that work before the owner exists (by endpoint name, under `/_fn/`).
+pub const SETUP_CALLS: &[&str] = &["setup", "setup_state"];
 
-/// Where a user without 2FA is held while it is mandatory, and what they may call meanwhile.
+/// Where someone signed in with a temporary password is held until they choose their own.
+pub const PASSWORD_PAGE: &str = "/password";
+/// Where a user without 2FA is held while it is mandatory.
 pub const MFA_SETUP_PAGE: &str = "/two-factor";
-pub const MFA_SETUP_ENDPOINTS: &[&str] = &[
-    "/api/mfa_setup_begin",
-    "/api/mfa_setup_confirm",
-    "/api/mfa_status",
-    "/api/logout",
-    "/api/me",
-];
+
+/// The page a hold sends every page view to.
+pub fn hold_page(hold: vocab::Hold) -> &'static str {
+    match hold {
+        vocab::Hold::PasswordChange => PASSWORD_PAGE,
+        vocab::Hold::MfaSetup => MFA_SETUP_PAGE,
+    }
+}
+
+/// Whether a held visitor may call the server function `name` (the step's page needs it).
+pub fn hold_allows(hold: vocab::Hold, name: &str) -> bool {
+    let allowed: &[&str] = match hold {
+        vocab::Hold::PasswordChange => &["password_change", "logout", "me"],
+        vocab::Hold::MfaSetup => &[
+            "mfa_setup_begin",
+            "mfa_setup_confirm",
+            "mfa_status",
+            "logout",
+            "me",
+        ],
+    };
+    allowed.contains(&name)
+}
+
+/// The code and sentence a held visitor's other calls are refused with.
+pub fn hold_refusal(hold: vocab::Hold) -> (&'static str, &'static str) {
+    match hold {
+        vocab::Hold::PasswordChange => ("password_change_required", "Choose a new password first."),
+        vocab::Hold::MfaSetup => (
+            "mfa_setup_required",
+            "Set up two-factor authentication first.",
+        ),
+    }
+}
 
 /// The HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

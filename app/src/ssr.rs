@@ -14,14 +14,7 @@ pub struct Visitor {
     pub hold: Option<Hold>,
 }
 
-/// A step a signed-in person must take before anything else.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Hold {
-    /// Signed in with a temporary password (or one past its age): choose a new one.
-    Password,
-    /// 2FA is mandatory and this user has none yet: set it up.
-    TwoFactorSetup,
-}
+pub use directory::Hold;
 
 /// The shared directory handle, provided to every server function and page render.
 pub fn directory() -> Result<Directory, AppError> {

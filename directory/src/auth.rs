@@ -16,7 +16,7 @@ use crate::secrets::SecretString;
 use crate::sessions::ImpersonationMark;
 use crate::temp_logins::{self, Redeemed};
 use crate::users::{Status, User};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
@@ -201,9 +201,7 @@ impl Auth<'_> {
                     .await
             }
             None => {
-                let per_day = crate::settings::load(self.dir.db())
-                    .await?
-                    .mfa_failures_per_day;
+                let per_day = self.dir.settings().current().await?.mfa_failures_per_day;
                 Err(mfa_guard::record_failure(self.dir, &signed_in, &user, per_day).await?)
             }
         }
@@ -214,12 +212,12 @@ impl Auth<'_> {
         let now = self.dir.now();
         let too_old = match how {
             How::Password | How::SecondFactor(_) => {
-                let policy = crate::settings::load(self.dir.db()).await?.password;
+                let policy = self.dir.settings().current().await?.password;
                 password_policy::expired(&policy, user.password_changed_at, now)
             }
             How::Impersonation | How::OwnerRecovery => false,
         };
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let mut update = users::ActiveModel {
             id: Set(user.id.0),
             last_login_at: Set(Some(now)),
@@ -319,6 +317,17 @@ impl Auth<'_> {
     /// Read on every request, so a suspension or a role change takes effect at once on every
     /// process sharing the database.
     pub async fn session_user(&self, id: UserId) -> Result<Option<User>> {
+        let changes = self.dir.changes();
+        if let Some(user) = self.dir.cache().session_user(changes, id) {
+            return Ok(user);
+        }
+        let seen = changes.generation();
+        let user = self.load_session_user(id).await?;
+        self.dir.cache().keep_session_user(changes, seen, id, &user);
+        Ok(user)
+    }
+
+    async fn load_session_user(&self, id: UserId) -> Result<Option<User>> {
         let Some(mut user) = self.dir.users().find(id).await? else {
             return Ok(None);
         };

@@ -10,7 +10,7 @@ use crate::policy::{self, Actor, Permission};
 use crate::users::{self, User};
 use image::{ImageFormat, ImageReader, Limits};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{EntityTrait, Set, TransactionTrait};
+use sea_orm::{EntityTrait, Set};
 use std::io::Cursor;
 use time::OffsetDateTime;
 
@@ -84,7 +84,7 @@ pub(crate) async fn store(
         .await
         .map_err(|e| Error::Internal(format!("avatar task: {e}")))??;
     let now = dir.now();
-    let txn = dir.db().begin().await?;
+    let txn = crate::changes::Change::begin(dir).await?;
     avatars::Entity::insert(avatars::ActiveModel {
         user_id: Set(user.id.0),
         content_type: Set("image/png".into()),
@@ -111,7 +111,7 @@ pub(crate) async fn store(
 pub(crate) async fn remove(dir: &Directory, actor: &Actor, user: &User) -> Result<()> {
     may_change(dir, actor, user).await?;
     let now = dir.now();
-    let txn = dir.db().begin().await?;
+    let txn = crate::changes::Change::begin(dir).await?;
     let removed = avatars::Entity::delete_by_id(user.id.0).exec(&txn).await?;
     if removed.rows_affected > 0 {
         let entry =

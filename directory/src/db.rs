@@ -34,6 +34,22 @@ pub(crate) async fn connect(url: &str) -> Result<DatabaseConnection> {
     Ok(Database::connect(options).await?)
 }
 
+/// A driver error from a raw sqlx call (sea-orm wraps only its own calls' errors).
+pub(crate) fn sqlx_failed(err: sea_orm::sqlx::Error) -> Error {
+    Error::Internal(format!("database: {err}"))
+}
+
+/// SQLite's counter of commits made through other connections (see [`crate::changes`]).
+pub(crate) async fn data_version(
+    conn: &mut sea_orm::sqlx::pool::PoolConnection<sea_orm::sqlx::Sqlite>,
+) -> Result<i64> {
+    let version: i64 = sea_orm::sqlx::query_scalar("PRAGMA data_version")
+        .fetch_one(&mut **conn)
+        .await
+        .map_err(sqlx_failed)?;
+    Ok(version)
+}
+
 /// SQLite creates the file but not its folder; a fresh machine has no `data/` yet. The file
 /// holds password hashes and live one-time links until mail is sent, so it is the owner's
 /// alone: made 0600 before SQLite opens it, and tightened if an older start left it wider.

@@ -55,6 +55,28 @@ pub enum Error {
     Internal(String),
 }
 
+/// What sort of failure an error is: every door maps these, not the variants, to its own
+/// answers (an HTTP status, an LDAP result code, an OAuth error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The input breaks a rule (HTTP 422, with the field when there is one).
+    Invalid,
+    /// Nobody, or not the right somebody, is signed in (401).
+    Unauthenticated,
+    /// The actor may not do this (403).
+    Forbidden,
+    /// The thing does not exist, or no longer works (404).
+    NotFound,
+    /// The change clashes with what exists (409).
+    Conflict,
+    /// Too many attempts: try again after the given seconds (429).
+    RateLimited { retry_after: u64 },
+    /// The server cannot take this now: try again after the given seconds (503).
+    Unavailable { retry_after: u64 },
+    /// Our fault; the details are in the log (500).
+    Internal,
+}
+
 /// A policy answer as yes or no: a refusal (unauthenticated, forbidden, not allowed) is
 /// `false`; anything else, such as the database failing, stays an error.
 pub(crate) fn allowed<T>(answer: Result<T>) -> Result<bool> {
@@ -62,6 +84,15 @@ pub(crate) fn allowed<T>(answer: Result<T>) -> Result<bool> {
         Ok(_) => Ok(true),
         Err(Error::Unauthenticated | Error::Forbidden(_) | Error::NotAllowed(_)) => Ok(false),
         Err(other) => Err(other),
+    }
+}
+
+impl From<vocab::UnknownName> for Error {
+    fn from(unknown: vocab::UnknownName) -> Self {
+        Self::Invalid {
+            field: Some(unknown.field),
+            message: unknown.message,
+        }
     }
 }
 
@@ -89,6 +120,27 @@ impl Error {
             Self::Link(problem) => problem.code(),
             Self::RateLimited(_) => "rate_limited",
             Self::Database(_) | Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The sort of failure, for the doors to map.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Invalid { .. } => Kind::Invalid,
+            Self::Unauthenticated
+            | Self::InvalidCredentials
+            | Self::SignInExpired
+            | Self::SignInVoided => Kind::Unauthenticated,
+            Self::AccountInactive(_) | Self::Forbidden(_) | Self::NotAllowed(_) => Kind::Forbidden,
+            Self::NotFound(_) | Self::SetupComplete | Self::Link(_) => Kind::NotFound,
+            Self::Conflict(_) => Kind::Conflict,
+            Self::RateLimited(seconds) => Kind::RateLimited {
+                retry_after: *seconds,
+            },
+            Self::Busy(seconds) => Kind::Unavailable {
+                retry_after: *seconds,
+            },
+            Self::Database(_) | Self::Internal(_) => Kind::Internal,
         }
     }
 

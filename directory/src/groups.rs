@@ -11,7 +11,7 @@ use crate::users;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -158,7 +158,7 @@ impl Groups<'_> {
             rules::parse_gid(&gid.to_string()).map_err(|m| Error::invalid("gid_number", m))?;
         }
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         ensure_name_free(&txn, &name, None).await?;
         let gid_number = match new.gid_number {
             Some(gid) => {
@@ -210,7 +210,7 @@ impl Groups<'_> {
             )));
         }
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         ensure_name_free(&txn, &name, Some(id)).await?;
         let row = groups::ActiveModel {
             id: Set(id.0),
@@ -246,7 +246,7 @@ impl Groups<'_> {
             policy::require(actor, Permission::UsersSetRole)?;
         }
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         groups::Entity::delete_by_id(id.0).exec(&txn).await?;
         let entry = Entry::new("group.delete")
             .target("group", id, group.name.as_str())
@@ -330,7 +330,7 @@ impl Groups<'_> {
         }
         users::guard_target(self.dir.db(), actor, &user).await?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let changed = if add {
             add_membership(&txn, group_id, user_id, now).await?
         } else {

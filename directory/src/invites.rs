@@ -18,7 +18,7 @@ use crate::users::{self, NewUser, Status, User};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -100,11 +100,11 @@ impl Invites<'_> {
         if group_names.len() != wanted.len() {
             return Err(Error::NotFound("group"));
         }
-        let settings = crate::settings::load(self.dir.db()).await?;
+        let settings = self.dir.settings().current().await?;
         let now = self.dir.now();
         let expires_at = now + Duration::hours(i64::from(settings.invite_expiry_hours));
         let (token, hash) = tokens::generate();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         refuse_known_email(&txn, &email).await?;
         let row = invites::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -181,10 +181,10 @@ impl Invites<'_> {
     /// role and groups must still be the actor's to grant, and the address still free.
     pub async fn reissue(&self, actor: &Actor, id: Uuid, send: bool) -> Result<Issued> {
         let row = self.open_invite(actor, id).await?;
-        let settings = crate::settings::load(self.dir.db()).await?;
+        let settings = self.dir.settings().current().await?;
         let now = self.dir.now();
         let (token, hash) = tokens::generate();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let email = Email::from_stored(row.email.clone());
         if users::email_in_use(&txn, &email).await? {
             return Err(Error::Conflict(format!(
@@ -223,7 +223,7 @@ impl Invites<'_> {
     pub async fn revoke(&self, actor: &Actor, id: Uuid) -> Result<()> {
         let row = self.open_invite(actor, id).await?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         invites::Entity::update_many()
             .col_expr(invites::Column::RevokedAt, Expr::value(now))
             .filter(invites::Column::Id.eq(id))
@@ -256,7 +256,7 @@ impl Invites<'_> {
         rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let row = self.usable(self.dir.db(), token).await?;
         self.inviter_may_still_grant(self.dir.db(), &row).await?;
-        let policy = crate::settings::load(self.dir.db()).await?.password;
+        let policy = self.dir.settings().current().await?.password;
         let new = NewUser {
             username: input.username,
             email: row.email.clone(),
@@ -271,7 +271,7 @@ impl Invites<'_> {
         let group_ids: Vec<Uuid> = serde_json::from_str(&row.group_ids)
             .map_err(|e| Error::Internal(format!("stored group ids: {e}")))?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         self.inviter_may_still_grant(&txn, &row).await?;
         let user = users::insert(&txn, new, now).await?;
         let claimed = invites::Entity::update_many()

@@ -4,15 +4,19 @@
 //! service method here, the service asks [`policy::require`] once, then writes the change and its
 //! audit row in one transaction. This crate knows no HTTP, no UI and no LDAP.
 
+pub mod abilities;
 pub mod audit;
 pub mod auth;
 pub mod avatars;
 mod backup_codes;
+mod cache;
+pub mod changes;
 pub mod clock;
 mod db;
 pub mod entities;
 pub mod error;
 pub mod groups;
+pub mod identity;
 pub mod ids;
 pub mod invites;
 pub mod mail;
@@ -29,7 +33,6 @@ pub mod qr;
 pub mod rate_limit;
 pub mod recovery;
 pub mod registration;
-pub mod rules;
 mod sealed;
 pub mod secrets;
 pub mod sessions;
@@ -45,11 +48,13 @@ mod user_tokens;
 pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{Error, Result};
+pub use error::{Error, Kind as ErrorKind, Result};
+pub use identity::{Facts, Hold, Resolved};
 pub use ids::{Email, GroupId, UserId, Username};
 pub use policy::{Actor, Impersonator, Permission, Principal, Role};
 pub use secrets::{SecretKey, SecretString};
 pub use users::{Status, User};
+pub use vocab::rules;
 
 use sea_orm::DatabaseConnection;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -83,6 +88,9 @@ struct Inner {
     base_url: RwLock<String>,
     /// Woken after a mail is queued, so this process's sender need not wait for its poll.
     mail_waiting: Arc<Notify>,
+    /// The "directory changed" signal and the caches it clears.
+    changes: changes::Changes,
+    cache: cache::Cache,
 }
 
 impl Directory {
@@ -100,6 +108,9 @@ impl Directory {
             setup_complete: AtomicBool::new(false),
             base_url: RwLock::new(options.base_url.trim_end_matches('/').to_string()),
             mail_waiting: Arc::new(Notify::new()),
+            // Nothing is cached until [`Directory::watch_changes`] hears changes.
+            changes: changes::Changes::new(false),
+            cache: cache::Cache::default(),
         })))
     }
 
@@ -223,6 +234,14 @@ impl Directory {
 
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.0.db
+    }
+
+    pub(crate) fn changes(&self) -> &changes::Changes {
+        &self.0.changes
+    }
+
+    pub(crate) fn cache(&self) -> &cache::Cache {
+        &self.0.cache
     }
 
     pub(crate) fn decoy_hash(&self) -> &str {

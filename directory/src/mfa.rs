@@ -15,9 +15,7 @@ use crate::sessions;
 use crate::totp::{self, TotpKey};
 use crate::users::{self, User};
 use sea_orm::sea_query::Query;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use time::OffsetDateTime;
 
 const SEAL_PURPOSE: &str = "totp-secret";
@@ -79,7 +77,7 @@ impl Mfa<'_> {
 
     async fn status_for(&self, id: UserId) -> Result<MfaStatus> {
         let row = self.row(id).await?;
-        let required = crate::settings::load(self.dir.db()).await?.mfa_required;
+        let required = self.dir.settings().current().await?.mfa_required;
         Ok(MfaStatus {
             enabled: row.totp_enabled_at.is_some(),
             enabled_at: row.totp_enabled_at,
@@ -153,7 +151,7 @@ impl Mfa<'_> {
         let key = self.open(id, &sealed_key)?;
         let now = self.dir.now();
         let step = totp::matching_step(&key, code, now).ok_or_else(wrong_code)?;
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let enabled = user_rows::Entity::update_many()
             .col_expr(user_rows::Column::TotpEnabledAt, now.into())
             .col_expr(user_rows::Column::TotpLastStep, step.into())
@@ -189,7 +187,7 @@ impl Mfa<'_> {
             ));
         }
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let codes = backup_codes::replace(&txn, self.dir.secret_key(), id, now).await?;
         // New codes usually mean the old ones leaked: whoever used one is signed out.
         let ended = sessions::end_others(&txn, id, actor.session.as_deref()).await?;
@@ -205,7 +203,7 @@ impl Mfa<'_> {
     pub async fn disable_own(&self, actor: &Actor, password: &SecretString) -> Result<()> {
         actor.refuse_impersonation("turn off two-factor authentication")?;
         let id = actor.user_id().ok_or(Error::Unauthenticated)?;
-        if crate::settings::load(self.dir.db()).await?.mfa_required {
+        if self.dir.settings().current().await?.mfa_required {
             return Err(Error::NotAllowed(
                 "Two-factor authentication is required on this server.".into(),
             ));
@@ -245,7 +243,7 @@ impl Mfa<'_> {
 
     async fn clear(&self, actor: &Actor, user: &User, action: &'static str) -> Result<()> {
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         user_rows::ActiveModel {
             id: Set(user.id.0),
             totp_secret: Set(None),

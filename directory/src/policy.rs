@@ -2,161 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::ids::{UserId, Username};
-use serde::{Deserialize, Serialize};
-
-/// Everything a role can be allowed to do, named `<resource>.<verb>`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Permission {
-    UsersRead,
-    UsersCreate,
-    UsersUpdate,
-    UsersSuspend,
-    UsersDelete,
-    UsersSetRole,
-    /// Sign in as another user with a temporary password.
-    UsersImpersonate,
-    GroupsRead,
-    GroupsWrite,
-    AppsRead,
-    AppsWrite,
-    AuditRead,
-    SettingsRead,
-    SettingsWrite,
-}
-
-impl Permission {
-    pub const ALL: [Permission; 14] = [
-        Self::UsersRead,
-        Self::UsersCreate,
-        Self::UsersUpdate,
-        Self::UsersSuspend,
-        Self::UsersDelete,
-        Self::UsersSetRole,
-        Self::UsersImpersonate,
-        Self::GroupsRead,
-        Self::GroupsWrite,
-        Self::AppsRead,
-        Self::AppsWrite,
-        Self::AuditRead,
-        Self::SettingsRead,
-        Self::SettingsWrite,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::UsersRead => "users.read",
-            Self::UsersCreate => "users.create",
-            Self::UsersUpdate => "users.update",
-            Self::UsersSuspend => "users.suspend",
-            Self::UsersDelete => "users.delete",
-            Self::UsersSetRole => "users.set_role",
-            Self::UsersImpersonate => "users.impersonate",
-            Self::GroupsRead => "groups.read",
-            Self::GroupsWrite => "groups.write",
-            Self::AppsRead => "apps.read",
-            Self::AppsWrite => "apps.write",
-            Self::AuditRead => "audit.read",
-            Self::SettingsRead => "settings.read",
-            Self::SettingsWrite => "settings.write",
-        }
-    }
-}
-
-impl std::fmt::Display for Permission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The built-in roles. A role is only a named set of permissions; checks use permissions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Owner,
-    Admin,
-    UserManager,
-    Operator,
-    Viewer,
-    User,
-}
-
-impl Role {
-    pub const ALL: [Role; 6] = [
-        Self::Owner,
-        Self::Admin,
-        Self::UserManager,
-        Self::Operator,
-        Self::Viewer,
-        Self::User,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Admin => "admin",
-            Self::UserManager => "user_manager",
-            Self::Operator => "operator",
-            Self::Viewer => "viewer",
-            Self::User => "user",
-        }
-    }
-
-    pub fn parse(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|role| role.name() == name)
-            .ok_or_else(|| {
-                let known: Vec<_> = Self::ALL.iter().map(|r| r.name()).collect();
-                Error::invalid(
-                    "role",
-                    format!("Unknown role \"{name}\"; use one of {}.", known.join(", ")),
-                )
-            })
-    }
-
-    /// The permission table. Owner-only rules (protecting owners, the last owner) are checked
-    /// by the services on the target, since they depend on who is being changed.
-    pub fn allows(self, permission: Permission) -> bool {
-        use Permission::*;
-        match self {
-            Self::Owner | Self::Admin => true,
-            Self::UserManager => matches!(
-                permission,
-                UsersRead
-                    | UsersCreate
-                    | UsersUpdate
-                    | UsersSuspend
-                    | UsersDelete
-                    | GroupsRead
-                    | GroupsWrite
-            ),
-            Self::Operator => {
-                matches!(
-                    permission,
-                    UsersRead | GroupsRead | AppsRead | AppsWrite | AuditRead
-                )
-            }
-            Self::Viewer => matches!(
-                permission,
-                UsersRead | GroupsRead | AppsRead | AuditRead | SettingsRead
-            ),
-            Self::User => false,
-        }
-    }
-
-    pub fn permissions(self) -> Vec<Permission> {
-        Permission::ALL
-            .into_iter()
-            .filter(|p| self.allows(*p))
-            .collect()
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use vocab::{Permission, Role};
 
 /// Who is acting: a signed-in user, the local command line, or nobody yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -258,6 +104,17 @@ pub fn require(actor: &Actor, permission: Permission) -> Result<()> {
         _ if actor.can(permission) => Ok(()),
         _ => Err(Error::Forbidden(permission)),
     }
+}
+
+/// Reads an input whose only use needs `permission`: the refusal comes before any complaint
+/// about the input, so whoever may not act gets a 403 and learns nothing from validation.
+pub fn parse_for<T, E: Into<Error>>(
+    actor: &Actor,
+    permission: Permission,
+    parse: impl FnOnce() -> std::result::Result<T, E>,
+) -> Result<T> {
+    require(actor, permission)?;
+    parse().map_err(Into::into)
 }
 
 /// The roles `actor` may give someone: all but owner for those who set roles (owner too for

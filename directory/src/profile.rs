@@ -17,7 +17,7 @@ use crate::tokens::LinkProblem;
 use crate::user_admin::{UserUpdate, write_profile};
 use crate::user_tokens;
 use crate::users::User;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set};
 use time::{Duration, OffsetDateTime};
 
 /// How long a confirmation link for a new email address works.
@@ -54,7 +54,7 @@ impl Profile<'_> {
     ) -> Result<User> {
         let user = self.load(actor).await?;
         let settings = self.dir.settings().current().await?;
-        if settings.lock_profiles && !actor.can(Permission::UsersUpdate) {
+        if locked(&settings, actor) {
             return Err(Error::NotAllowed(
                 "Profiles are locked: ask an administrator to change your name or email.".into(),
             ));
@@ -75,7 +75,7 @@ impl Profile<'_> {
             }
         }
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         write_profile(&txn, &user, &valid, now).await?;
         let mut entry =
             Entry::new("profile.update").target("user", user.id, user.username.as_str());
@@ -250,7 +250,7 @@ impl Profile<'_> {
     pub async fn confirm_email(&self, actor: &Actor, token: &str) -> Result<Email> {
         rate_limit::hit_ip(self.dir, rate_limit::LINK_PER_IP, actor).await?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let row = match user_tokens::usable(&txn, token, user_tokens::EMAIL_CHANGE, now).await {
             Err(Error::Link(LinkProblem::Unknown)) => {
                 user_tokens::usable(&txn, token, user_tokens::FALLBACK_CHANGE, now).await?
@@ -343,7 +343,7 @@ impl Profile<'_> {
         crate::users::check_password_for(self.dir.db(), &user, new, "new_password").await?;
         let hash = passwords::hash(new).await?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         crate::users::write_password(&txn, id, hash, now).await?;
         // Whoever else is signed in (with the old password, say) is signed out.
         let ended = crate::sessions::end_others(&txn, id, actor.session.as_deref()).await?;
@@ -371,5 +371,18 @@ fn purpose_of(which: Address) -> &'static str {
     match which {
         Address::Primary => user_tokens::EMAIL_CHANGE,
         Address::Recovery => user_tokens::FALLBACK_CHANGE,
+    }
+}
+
+/// Whether `actor`'s own names and addresses are locked: admins may lock profiles, and then
+/// only those who may update users change them.
+fn locked(settings: &crate::settings::SettingsView, actor: &Actor) -> bool {
+    settings.lock_profiles && !actor.can(Permission::UsersUpdate)
+}
+
+impl Profile<'_> {
+    /// Whether the profile form is read-only for `actor` (see [`locked`]).
+    pub async fn is_locked(&self, actor: &Actor) -> Result<bool> {
+        Ok(locked(&self.dir.settings().current().await?, actor))
     }
 }

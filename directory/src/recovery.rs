@@ -14,7 +14,7 @@ use crate::rate_limit;
 use crate::secrets::SecretString;
 use crate::user_tokens::{self, RESET};
 use crate::users::{self, Status, User};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use time::Duration;
 
 /// A link from "forgot password" lives an hour.
@@ -97,7 +97,7 @@ impl Recovery<'_> {
         let now = self.dir.now();
         let expires_at = now + lifetime;
         let base_url = self.dir.base_url();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         // One live link per account: a new request voids the older ones.
         user_tokens::replace_all(&txn, user.id, RESET, now).await?;
         let token = user_tokens::issue(&txn, user.id, RESET, None, now, expires_at).await?;
@@ -155,7 +155,7 @@ impl Recovery<'_> {
         users::check_password_for(self.dir.db(), &user, password, "password").await?;
         let hash = passwords::hash(password).await?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let row = user_tokens::usable(&txn, token, RESET, now).await?;
         if !user_tokens::consume(&txn, &row, now).await? {
             return Err(Error::Link(crate::tokens::LinkProblem::Used));

@@ -12,7 +12,7 @@ use crate::rate_limit;
 use crate::secrets::SecretString;
 use crate::settings::Registration as Mode;
 use crate::users::{NewUser, Status, User};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// What a person fills in to register.
 #[derive(Clone, Debug)]
@@ -49,7 +49,7 @@ impl Registration<'_> {
     /// Registers a person. A taken username is said (usernames are public in the directory);
     /// a taken address is not: its owner gets a mail instead, and the answer is the same.
     pub async fn register(&self, actor: &Actor, input: Signup) -> Result<Registered> {
-        let settings = crate::settings::load(self.dir.db()).await?;
+        let settings = self.dir.settings().current().await?;
         let answer = match settings.registration {
             Mode::Off => {
                 return Err(Error::NotAllowed(
@@ -118,7 +118,7 @@ impl Registration<'_> {
     async fn tell_owner(&self, actor: &Actor, owner: &User) -> Result<()> {
         let now = self.dir.now();
         let base_url = self.dir.base_url();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let notice = mail::Notice {
             to: &owner.email,
             user_id: owner.id,

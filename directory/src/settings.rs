@@ -7,7 +7,7 @@ use crate::entities::settings;
 use crate::error::{Error, Result};
 use crate::policy::{self, Actor, Permission};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -223,7 +223,14 @@ impl Settings<'_> {
 
     /// The settings without a permission check, for the services that obey them.
     pub async fn current(&self) -> Result<SettingsView> {
-        load(self.dir.db()).await
+        let changes = self.dir.changes();
+        if let Some(settings) = self.dir.cache().settings(changes) {
+            return Ok(settings);
+        }
+        let seen = changes.generation();
+        let settings = load(self.dir.db()).await?;
+        self.dir.cache().keep_settings(changes, seen, &settings);
+        Ok(settings)
     }
 
     pub async fn lock_profiles(&self) -> Result<bool> {
@@ -241,7 +248,7 @@ impl Settings<'_> {
         policy::require(actor, Permission::SettingsWrite)?;
         new.validate()?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let old = load(&txn).await?;
         let mut entry = Entry::new("settings.update");
         for ((key, value), (_, before)) in new.entries().into_iter().zip(old.entries()) {

@@ -8,7 +8,7 @@ use crate::groups;
 use crate::policy::{Actor, Role};
 use crate::secrets::SecretString;
 use crate::users::{self, NewUser, Status, User};
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 /// The settings row whose insertion marks setup done; its primary key makes a second,
 /// concurrent setup fail instead of creating a second owner.
@@ -61,11 +61,11 @@ impl Setup<'_> {
         }
         .validate(
             self.dir.db(),
-            &crate::settings::load(self.dir.db()).await?.password,
+            &self.dir.settings().current().await?.password,
         )
         .await?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let marker = settings::ActiveModel {
             key: Set(SETUP_KEY.to_string()),
             value: Set(serde_json::Value::String(now.to_string()).to_string()),

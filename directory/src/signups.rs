@@ -15,7 +15,7 @@ use crate::settings::Registration as Mode;
 use crate::tokens::{self, LinkProblem};
 use crate::users::{self, Status, User, ValidUser};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use time::Duration;
 use uuid::Uuid;
 
@@ -38,7 +38,7 @@ pub(crate) async fn start(
     let (token, hash) = tokens::generate();
     let base_url = dir.base_url();
     let link = format!("{base_url}/register/{}", token.expose());
-    let txn = dir.db().begin().await?;
+    let txn = crate::changes::Change::begin(dir).await?;
     signups::ActiveModel {
         id: Set(Uuid::new_v4()),
         token_hash: Set(hash),
@@ -109,7 +109,7 @@ pub(crate) async fn confirm(dir: &Directory, actor: &Actor, token: &str) -> Resu
         _ => Status::Active,
     };
     let now = dir.now();
-    let txn = dir.db().begin().await?;
+    let txn = crate::changes::Change::begin(dir).await?;
     let claimed = signups::Entity::update_many()
         .col_expr(signups::Column::UsedAt, Expr::value(now))
         .filter(signups::Column::Id.eq(row.id))

@@ -13,7 +13,6 @@ use crate::users::{self, Status, User};
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -84,9 +83,7 @@ impl TempLogins<'_> {
                 target.status.name()
             )));
         }
-        let minutes = crate::settings::load(self.dir.db())
-            .await?
-            .impersonation_minutes;
+        let minutes = self.dir.settings().current().await?.impersonation_minutes;
         let issuer = match &actor.principal {
             Principal::User { id, username, .. } => Some((*id, username.clone())),
             _ => None,
@@ -151,7 +148,7 @@ impl TempLogins<'_> {
         let now = self.dir.now();
         let expires_at = now + lifetime;
         let password = generate();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         if kind == Kind::OwnerRecovery {
             // One recovery password at a time: a new one voids any still unused.
             temp_logins::Entity::delete_many()

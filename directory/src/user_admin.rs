@@ -10,7 +10,7 @@ use crate::rules;
 use crate::users::{self, Status, User, Users};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
 /// The fields an admin edits on a user's page (the username never changes).
@@ -101,7 +101,7 @@ impl Users<'_> {
         users::guard_target(self.dir.db(), actor, &user).await?;
         let valid = update.validate(user.username.as_str())?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         write_profile(&txn, &user, &valid, now).await?;
         // What the administrator set wins over a change the user had not confirmed yet.
         crate::user_tokens::void_address_changes(&txn, id, now).await?;
@@ -128,7 +128,7 @@ impl Users<'_> {
             return Ok(user);
         }
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         lock_owners(&txn).await?;
         user_rows::ActiveModel {
             id: Set(id.0),
@@ -171,7 +171,7 @@ impl Users<'_> {
             names.push(group.name);
         }
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         set_status(&txn, id, Status::Active, now).await?;
         for group in groups {
             groups::add_membership(&txn, *group, id, now).await?;
@@ -204,7 +204,7 @@ impl Users<'_> {
             return Ok(user);
         }
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         lock_owners(&txn).await?;
         set_status(&txn, id, Status::Suspended, now).await?;
         ensure_an_owner_remains(&txn).await?;
@@ -234,7 +234,7 @@ impl Users<'_> {
             )));
         }
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         set_status(&txn, id, Status::Active, now).await?;
         let entry = Entry::new("user.reactivate").target("user", id, user.username.as_str());
         audit::record(&txn, actor, now, entry).await?;
@@ -249,7 +249,7 @@ impl Users<'_> {
         refuse_self(actor, &user, "delete")?;
         users::guard_target(self.dir.db(), actor, &user).await?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         lock_owners(&txn).await?;
         user_rows::Entity::delete_by_id(id.0).exec(&txn).await?;
         ensure_an_owner_remains(&txn).await?;

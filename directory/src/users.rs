@@ -14,49 +14,16 @@ use crate::secrets::SecretString;
 use crate::settings::PasswordPolicy;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde::Serialize;
 
 pub use crate::user_list::{ListQuery, SortKey, UserPage};
 use time::OffsetDateTime;
 
-/// Where an account stands: only active accounts sign in anywhere.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Pending,
-    Active,
-    Suspended,
-}
+pub use vocab::Status;
 
-impl Status {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Suspended => "suspended",
-        }
-    }
-
-    pub const ALL: [Status; 3] = [Self::Pending, Self::Active, Self::Suspended];
-
-    /// Parses a status typed into a filter or form.
-    pub fn parse(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.name() == name)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "status",
-                    format!("Unknown status \"{name}\"; use pending, active or suspended."),
-                )
-            })
-    }
-
-    fn from_stored(name: &str) -> Result<Self> {
-        Self::parse(name).map_err(|_| Error::Internal(format!("unknown stored status {name:?}")))
-    }
+fn stored_status(name: &str) -> Result<Status> {
+    Status::parse(name).map_err(|_| Error::Internal(format!("unknown stored status {name:?}")))
 }
 
 /// A user as the domain sees it. Never carries the password hash.
@@ -96,7 +63,7 @@ impl User {
             first_name: row.first_name,
             last_name: row.last_name,
             display_name: row.display_name,
-            status: Status::from_stored(&row.status)?,
+            status: stored_status(&row.status)?,
             role: Role::parse(&row.role)
                 .map_err(|_| Error::Internal(format!("unknown stored role {:?}", row.role)))?,
             uid_number: row.uid_number,
@@ -398,10 +365,10 @@ impl Users<'_> {
         if new.role == Role::Owner && !is_owner_or_system(actor) {
             return Err(Error::Forbidden(Permission::UsersSetRole));
         }
-        let policy = crate::settings::load(self.dir.db()).await?.password;
+        let policy = self.dir.settings().current().await?.password;
         let user = new.validate(self.dir.db(), &policy).await?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         let user = insert(&txn, user, now).await?;
         let entry = Entry::new("user.create")
             .target("user", user.id, user.username.as_str())
@@ -410,14 +377,6 @@ impl Users<'_> {
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
         Ok(user)
-    }
-
-    /// Whether `actor` may edit `user` at all; the UI disables what this refuses.
-    pub async fn may_change(&self, actor: &Actor, user: &User) -> Result<bool> {
-        if !actor.can(Permission::UsersUpdate) {
-            return Ok(false);
-        }
-        crate::error::allowed(guard_target(self.dir.db(), actor, user).await)
     }
 
     pub async fn get(&self, actor: &Actor, id: UserId) -> Result<User> {
@@ -446,7 +405,7 @@ impl Users<'_> {
         check_password_for(self.dir.db(), &user, password, "password").await?;
         let hash = passwords::hash(password).await?;
         let now = self.dir.now();
-        let txn = self.dir.db().begin().await?;
+        let txn = crate::changes::Change::begin(self.dir).await?;
         write_password(&txn, user.id, hash, now).await?;
         let entry = Entry::new("user.password.set").target("user", user.id, user.username.as_str());
         audit::record(&txn, actor, now, entry).await?;
@@ -477,7 +436,12 @@ impl Users<'_> {
     }
 
     /// Accounts waiting for approval (for the navigation badge).
-    pub async fn pending_count(&self) -> Result<u64> {
+    /// Accounts waiting for approval, for the navigation's badge: 0 for whoever may not
+    /// approve them.
+    pub async fn pending_count(&self, actor: &Actor) -> Result<u64> {
+        if !actor.can(Permission::UsersSuspend) {
+            return Ok(0);
+        }
         Ok(users::Entity::find()
             .filter(users::Column::Status.eq(Status::Pending.name()))
             .count(self.dir.db())

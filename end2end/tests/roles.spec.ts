@@ -82,7 +82,7 @@ test('a viewer sees every write control disabled and is refused when writing any
   // The page's own session, the server's answer: a forged write is still a 403.
   const bobId = bobUrl.split('/').pop()!;
   const status = await page.evaluate(async (id) => {
-    const res = await fetch('/api/user_suspend', {
+    const res = await fetch('/_fn/user_suspend', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ id }),

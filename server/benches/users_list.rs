@@ -30,7 +30,7 @@ async fn main() -> BenchResult {
     let (mut server, base) = start_server(&url, &tmp)?;
     let client = reqwest::Client::builder().cookie_store(true).build()?;
     let res = client
-        .post(format!("{base}/api/login"))
+        .post(format!("{base}/_fn/login"))
         .header("origin", &base)
         .form(&[("login", "olivia"), ("password", PASSWORD)])
         .send()
@@ -64,7 +64,7 @@ async fn main() -> BenchResult {
     ];
     for (name, form) in shapes {
         let first: serde_json::Value = client
-            .post(format!("{base}/api/users"))
+            .post(format!("{base}/_fn/users"))
             .header("origin", &base)
             .form(&form)
             .send()
@@ -79,7 +79,7 @@ async fn main() -> BenchResult {
         for round in 0..ROUNDS + 10 {
             let start = Instant::now();
             let res = client
-                .post(format!("{base}/api/users"))
+                .post(format!("{base}/_fn/users"))
                 .header("origin", &base)
                 .form(&form)
                 .send()

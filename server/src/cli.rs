@@ -151,7 +151,7 @@ async fn run_user(dir: &Directory, command: UserCommand) -> Result<(), Failure> 
                 username,
                 email,
                 full_name,
-                role: Role::parse(&role)?,
+                role: Role::parse(&role).map_err(directory::Error::from)?,
                 status: Status::Active,
                 password,
                 must_change_password: false,

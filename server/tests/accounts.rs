@@ -36,7 +36,10 @@ async fn built_in_groups_exist_and_new_users_join_ldapusers() {
     let (status, body) = call(&app, &ada, "group_delete", &[("id", &ldapusers)]).await;
     assert_eq!(status, 409, "{body}");
     assert!(
-        body["message"].as_str().unwrap().contains("built-in"),
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("built-in"),
         "{body}"
     );
 }
@@ -50,7 +53,7 @@ async fn a_gid_clash_is_a_409_with_a_clear_message() {
     let (status, body) = create_group(&app, &ada, "designers", "20000").await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(
-        body["message"],
+        body["error"]["message"],
         "GID 20000 is already used by the group developers."
     );
     let (status, body) = create_group(&app, &ada, "ops", "10001").await;
@@ -90,9 +93,9 @@ async fn reserved_and_malformed_usernames_are_refused() {
         ];
         let (status, body) = call(&app, &ada, "user_create", &form).await;
         assert_eq!(status, 422, "{username}: {body}");
-        assert_eq!(body["field"], "username");
+        assert_eq!(body["error"]["field"], "username");
         assert!(
-            body["message"].as_str().unwrap().contains(needle),
+            body["error"]["message"].as_str().unwrap().contains(needle),
             "{username}: {body}"
         );
     }
@@ -119,7 +122,7 @@ async fn suspending_ends_every_session_and_reactivating_restores_access() {
     }
     let (status, body) = error_of(app.login(&client(), "bob", PASSWORD).await).await;
     assert_eq!(status, 403, "{body}");
-    assert_eq!(body["code"], "account_inactive");
+    assert_eq!(body["error"]["code"], "account_inactive");
     assert_eq!(
         get_user(&app, &ada, &bob_id).await["user"]["status"],
         "suspended"
@@ -160,10 +163,15 @@ async fn pending_users_cannot_sign_in_until_approved_into_groups() {
     let carol = carol.as_str().unwrap().to_string();
     let (status, body) = error_of(app.login(&client(), "carol", PASSWORD).await).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (403, Some("account_inactive"))
     );
-    assert!(body["message"].as_str().unwrap().contains("approval"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("approval")
+    );
 
     let (_, staff) = create_group(&app, &ada, "staff", "").await;
     let staff = staff.as_str().unwrap();
@@ -256,7 +264,7 @@ async fn users_are_searched_filtered_sorted_and_paged() {
     assert_eq!(status, 422, "{body}");
     let (status, body) = call(&app, &ada, "user_role", &[("role", "admin")]).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (400, Some("bad_request")),
         "missing id: {body}"
     );

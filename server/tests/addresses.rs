@@ -94,7 +94,7 @@ async fn impersonated_session_cannot_change_email_addresses() {
     ] {
         let (status, body) = call(&app, &as_bob, "profile_update", &form).await;
         assert_eq!(
-            (status, body["code"].as_str()),
+            (status, body["error"]["code"].as_str()),
             (403, Some("forbidden")),
             "{body}"
         );
@@ -184,7 +184,7 @@ async fn registration_answers_the_same_for_a_taken_address() {
     )
     .await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (409, Some("conflict")),
         "{body}"
     );
@@ -235,7 +235,7 @@ async fn registration_confirms_the_address_before_the_account_exists() {
     );
     let (status, body) = call(&app, &client(), "register_confirm", &[("token", &token)]).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_used")),
         "{body}"
     );
@@ -253,7 +253,7 @@ async fn registration_confirms_the_address_before_the_account_exists() {
     set_settings(&app, &ada, &[("registration", "off")]).await;
     let (status, body) = call(&app, &client(), "register_confirm", &[("token", &token)]).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_revoked")),
         "{body}"
     );
@@ -306,14 +306,14 @@ async fn borrowed_session_cannot_move_the_recovery_address() {
     form.pop();
     let (status, body) = call(&app, &thief, "profile_update", &form).await;
     assert_eq!(
-        (status, body["field"].as_str()),
+        (status, body["error"]["field"].as_str()),
         (422, Some("address_password")),
         "{body}"
     );
     form.push(("address_password", "Not-The-Password-1"));
     let (status, body) = call(&app, &thief, "profile_update", &form).await;
     assert_eq!(
-        (status, body["field"].as_str()),
+        (status, body["error"]["field"].as_str()),
         (422, Some("address_password")),
         "{body}"
     );
@@ -338,7 +338,7 @@ async fn borrowed_session_cannot_move_the_recovery_address() {
     assert_eq!(status, 200, "{body}");
     let (status, body) = call(&app, &client(), "email_confirm", &[("token", &token)]).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_replaced")),
         "{body}"
     );

@@ -55,7 +55,7 @@ async fn set_role(app: &TestApp, c: &reqwest::Client, id: &str, role: &str) {
 
 fn refused(status: u16, body: &Value) {
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (403, Some("forbidden")),
         "{body}"
     );
@@ -162,13 +162,13 @@ async fn invite_link_dies_when_its_inviter_may_no_longer_grant_it() {
         let token = token_of(issued);
         let (status, body) = call(&app, &client(), "invite_lookup", &[("token", &token)]).await;
         assert_eq!(
-            (status, body["code"].as_str()),
+            (status, body["error"]["code"].as_str()),
             (404, Some("link_revoked")),
             "{body}"
         );
         let (status, body) = accept(&app, &token, username).await;
         assert_eq!(
-            (status, body["code"].as_str()),
+            (status, body["error"]["code"].as_str()),
             (404, Some("link_revoked")),
             "{body}"
         );
@@ -194,7 +194,7 @@ async fn invite_link_dies_when_its_inviter_may_no_longer_grant_it() {
     assert_eq!(status, 200);
     let (status, body) = accept(&app, &token_of(&issued), "late").await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_revoked")),
         "{body}"
     );

@@ -71,10 +71,10 @@ async fn first_run_sends_every_page_to_setup_and_setup_then_answers_404() {
         .await;
     let (status, body) = error_of(res).await;
     assert_eq!(status, 404);
-    assert_eq!(body["code"], "setup_complete");
+    assert_eq!(body["error"]["code"], "setup_complete");
     let (status, body) = error_of(app.login(&stranger, "mallory", PASSWORD).await).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (401, Some("invalid_credentials"))
     );
 }
@@ -149,9 +149,9 @@ async fn setup_refuses_bad_input_with_field_errors_and_writes_nothing() {
             .await;
         let (status, body) = error_of(res).await;
         assert_eq!(status, 422, "{username}/{email}: {body}");
-        assert_eq!(body["field"], field, "{body}");
+        assert_eq!(body["error"]["field"], field, "{body}");
         assert!(
-            body["message"].as_str().unwrap().contains(message),
+            body["error"]["message"].as_str().unwrap().contains(message),
             "{body}"
         );
     }
@@ -221,7 +221,10 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     assert_eq!(wrong.0, 401);
     assert_eq!(wrong, unknown);
     assert_eq!(wrong, unknown_email);
-    assert_eq!(wrong.1["message"], "Incorrect username or password.");
+    assert_eq!(
+        wrong.1["error"]["message"],
+        "Incorrect username or password."
+    );
     let res = browser.get(app.url("/")).send().await.unwrap();
     assert_eq!(res.status(), 303, "no session after failed sign-ins");
 }
@@ -519,7 +522,7 @@ async fn health_checks_and_security_headers() {
 async fn cross_origin_posts_are_refused() {
     let app = TestApp::spawn().await;
     let res = client()
-        .post(app.url("/api/setup"))
+        .post(app.url("/_fn/setup"))
         .header("origin", "https://evil.example")
         .form(&[("username", "eve")])
         .send()

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// address the audit log wrote for that attempt.
 async fn failed_login_ip(app: &TestApp, ada: &reqwest::Client, headers: &[(&str, &str)]) -> String {
     let mut req = client()
-        .post(app.url("/api/login"))
+        .post(app.url("/_fn/login"))
         .header("origin", &app.base_url)
         .form(&[("login", "ada"), ("password", "Wrong-Password-123")]);
     for (name, value) in headers {
@@ -101,7 +101,7 @@ async fn rotating_ipv6_addresses_within_one_slash_64_share_a_rate_limit() {
         let app = &app;
         async move {
             let res = client()
-                .post(app.url("/api/login"))
+                .post(app.url("/_fn/login"))
                 .header("origin", &app.base_url)
                 .header("x-forwarded-for", address)
                 .form(&[
@@ -129,7 +129,7 @@ async fn rotating_ipv6_addresses_within_one_slash_64_share_a_rate_limit() {
     assert!(
         refused
             .iter()
-            .all(|(_, body)| body["code"] == "rate_limited"),
+            .all(|(_, body)| body["error"]["code"] == "rate_limited"),
         "{refused:?}"
     );
     assert!(
@@ -150,7 +150,7 @@ async fn setup_under_a_rebound_dns_name_is_misdirected() {
     let evil_origin = format!("http://{evil_host}");
     // What a rebinding page's fetch sends: its own name as Host, and a matching Origin.
     let res = client()
-        .post(app.url("/api/setup"))
+        .post(app.url("/_fn/setup"))
         .header("host", &evil_host)
         .header("origin", &evil_origin)
         .form(&[
@@ -169,7 +169,7 @@ async fn setup_under_a_rebound_dns_name_is_misdirected() {
         (421, Some("misdirected_host"))
     );
     let res = client()
-        .post(app.url("/api/setup_state"))
+        .post(app.url("/_fn/setup_state"))
         .header("host", "evil.example")
         .send()
         .await
@@ -227,7 +227,7 @@ fn generated_body(total: usize) -> reqwest::Body {
 async fn post_huge_login(app: &TestApp, declare_length: bool) {
     const TOTAL: usize = 200 << 20;
     let mut req = client()
-        .post(app.url("/api/login"))
+        .post(app.url("/_fn/login"))
         .header("origin", &app.base_url)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(generated_body(TOTAL));

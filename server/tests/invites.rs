@@ -100,7 +100,7 @@ async fn an_invite_mail_leads_to_an_active_signed_in_account() {
     // The link works once; the invite leaves the open list.
     let (status, body, _) = accept(&app, &token, "grace2").await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_used")),
         "{body}"
     );
@@ -144,7 +144,7 @@ async fn expired_revoked_and_unknown_invite_links_are_refused_with_a_clear_page(
     .await;
     let (status, body, _) = accept(&app, &late, "late").await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_expired")),
         "{body}"
     );
@@ -163,7 +163,7 @@ async fn expired_revoked_and_unknown_invite_links_are_refused_with_a_clear_page(
     assert_eq!(status, 200);
     let (status, body, _) = accept(&app, &gone, "gone").await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_revoked")),
         "{body}"
     );
@@ -183,13 +183,13 @@ async fn expired_revoked_and_unknown_invite_links_are_refused_with_a_clear_page(
     let unknown = "A".repeat(43);
     let (status, body, _) = accept(&app, &unknown, "nobody").await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_unknown")),
         "{body}"
     );
     let (status, body, _) = accept(&app, "../../etc/passwd", "nobody").await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_unknown")),
         "{body}"
     );
@@ -222,7 +222,7 @@ async fn a_resent_invite_kills_the_old_link_and_user_managers_invite_only_users(
     assert_ne!(first, second);
     let (status, body, _) = accept(&app, &first, "again").await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_unknown")),
         "{body}"
     );
@@ -239,7 +239,7 @@ async fn a_resent_invite_kills_the_old_link_and_user_managers_invite_only_users(
     )
     .await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (403, Some("forbidden")),
         "{body}"
     );
@@ -373,7 +373,7 @@ async fn registration_with_approval_waits_mails_the_admins_and_then_the_user() {
     ];
     let (status, body) = call(&app, &visitor, "register", &form).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (403, Some("forbidden")),
         "registration is off by default: {body}"
     );

@@ -47,7 +47,7 @@ async fn a_reset_request_answers_the_same_for_unknown_accounts_and_the_link_ends
     ];
     let (status, body) = call(&app, &visitor, "password_reset", &weak).await;
     assert_eq!(
-        (status, body["field"].as_str()),
+        (status, body["error"]["field"].as_str()),
         (422, Some("password")),
         "{body}"
     );
@@ -67,7 +67,10 @@ async fn a_reset_request_answers_the_same_for_unknown_accounts_and_the_link_ends
         "the current password was accepted again: {body}"
     );
     assert!(
-        body["message"].as_str().unwrap().contains("recently"),
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("recently"),
         "{body}"
     );
     let good = [
@@ -87,7 +90,7 @@ async fn a_reset_request_answers_the_same_for_unknown_accounts_and_the_link_ends
     );
     let (status, body) = call(&app, &visitor, "password_reset", &good).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_used")),
         "{body}"
     );
@@ -119,7 +122,7 @@ async fn an_admin_reset_link_can_be_copied_or_mailed_and_replaces_older_links() 
         .to_string();
     let (status, body) = call(&app, &client(), "password_reset_lookup", &[("token", &old)]).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_replaced")),
         "{body}"
     );
@@ -167,12 +170,12 @@ async fn the_policy_refuses_weak_short_and_reused_passwords_on_every_path() {
     };
     let (status, body) = change("Password2024!", PASSWORD).await;
     assert_eq!(
-        (status, body["field"].as_str()),
+        (status, body["error"]["field"].as_str()),
         (422, Some("new_password")),
         "{body}"
     );
     assert!(
-        body["message"]
+        body["error"]["message"]
             .as_str()
             .unwrap()
             .starts_with("This password is too easy to guess."),
@@ -188,7 +191,10 @@ async fn the_policy_refuses_weak_short_and_reused_passwords_on_every_path() {
     let (status, body) = change(PASSWORD, NEW_PASSWORD).await;
     assert_eq!(status, 422, "a recent password was reused: {body}");
     assert!(
-        body["message"].as_str().unwrap().contains("last 5"),
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("last 5"),
         "{body}"
     );
 
@@ -196,7 +202,10 @@ async fn the_policy_refuses_weak_short_and_reused_passwords_on_every_path() {
     let (status, body) = change(PASSWORD, NEW_PASSWORD).await;
     assert_eq!(status, 422, "{body}");
     assert!(
-        body["message"].as_str().unwrap().contains("at least 30"),
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at least 30"),
         "{body}"
     );
     set_settings(&app, &owner, &[("history", "0")]).await;
@@ -269,7 +278,7 @@ async fn a_new_email_takes_effect_only_after_its_link_is_opened() {
     ];
     let (status, body) = call(&app, &hana, "profile_update", &form).await;
     assert_eq!(
-        (status, body["field"].as_str()),
+        (status, body["error"]["field"].as_str()),
         (422, Some("address_password")),
         "a new address takes the current password: {body}"
     );
@@ -300,7 +309,7 @@ async fn a_new_email_takes_effect_only_after_its_link_is_opened() {
     assert!(profile["pending_email"].is_null());
     let (status, body) = call(&app, &client(), "email_confirm", &[("token", &token)]).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (404, Some("link_used")),
         "{body}"
     );
@@ -330,7 +339,7 @@ async fn rapid_password_guesses_get_429_with_retry_after() {
         .unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["code"], "rate_limited");
+    assert_eq!(body["error"]["code"], "rate_limited");
     // Reset requests are limited per account too.
     let statuses = futures_statuses(&app, "ada").await;
     assert!(statuses.contains(&429), "{statuses:?}");

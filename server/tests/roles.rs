@@ -16,7 +16,7 @@ async fn a_user_manager_cannot_change_roles_and_creates_only_users() {
 
     let (status, body) = set_role(&app, &uma, &bob, "admin").await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (403, Some("forbidden")),
         "{body}"
     );
@@ -152,7 +152,7 @@ async fn a_viewer_gets_403_on_every_write_and_nothing_changes() {
     for (endpoint, form) in &writes {
         let (status, body) = call(&app, &vera, endpoint, form).await;
         assert_eq!(status, 403, "{endpoint}: {body}");
-        assert_eq!(body["code"], "forbidden", "{endpoint}");
+        assert_eq!(body["error"]["code"], "forbidden", "{endpoint}");
     }
     let (_, after) = call(&app, &ada, "activity", &[]).await;
     assert_eq!(
@@ -179,7 +179,7 @@ async fn the_last_owner_cannot_be_demoted_and_admins_cannot_touch_owners() {
     let (status, body) = set_role(&app, &ada, &ada_id, "admin").await;
     assert_eq!(status, 409, "{body}");
     assert!(
-        body["message"]
+        body["error"]["message"]
             .as_str()
             .unwrap()
             .contains("owner must remain")

@@ -48,14 +48,14 @@ async fn ten_wrong_codes_in_a_row_void_the_half_done_sign_in() {
     for attempt in 1..=9 {
         let (status, body) = call(&app, &attacker, "login_code", &[("code", &wrong)]).await;
         assert_eq!(
-            (status, body["field"].as_str()),
+            (status, body["error"]["field"].as_str()),
             (422, Some("code")),
             "{attempt}: {body}"
         );
     }
     let (status, body) = call(&app, &attacker, "login_code", &[("code", &wrong)]).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (401, Some("sign_in_expired")),
         "{body}"
     );
@@ -63,7 +63,7 @@ async fn ten_wrong_codes_in_a_row_void_the_half_done_sign_in() {
     for c in [&attacker, &other] {
         let (status, body) = call(&app, c, "login_code", &[("code", &next_code(&key))]).await;
         assert_eq!(
-            (status, body["code"].as_str()),
+            (status, body["error"]["code"].as_str()),
             (401, Some("sign_in_expired")),
             "{body}"
         );
@@ -115,7 +115,7 @@ async fn too_many_wrong_codes_a_day_lock_second_factor_sign_in_and_mail_everyone
     for code in [next_code(&key), codes[0].clone()] {
         let (status, body) = call(&app, &owner_of_account, "login_code", &[("code", &code)]).await;
         assert_eq!(
-            (status, body["code"].as_str()),
+            (status, body["error"]["code"].as_str()),
             (429, Some("rate_limited")),
             "{body}"
         );

@@ -42,7 +42,7 @@ async fn a_half_signed_in_session_grants_nothing_until_the_code() {
 
     let (status, body) = call(&app, &browser, "login_code", &[("code", "12345")]).await;
     assert_eq!(
-        (status, body["field"].as_str()),
+        (status, body["error"]["field"].as_str()),
         (422, Some("code")),
         "{body}"
     );
@@ -67,7 +67,7 @@ async fn a_half_signed_in_session_grants_nothing_until_the_code() {
     // Without a password first there is nothing to complete.
     let (status, body) = call(&app, &client(), "login_code", &[("code", &codes[4])]).await;
     assert_eq!(
-        (status, body["code"].as_str()),
+        (status, body["error"]["code"].as_str()),
         (401, Some("sign_in_expired"))
     );
 }
@@ -89,7 +89,7 @@ async fn mandatory_2fa_ends_the_sessions_of_those_without_it_and_holds_them_at_s
     let (status, body) = call(&app, &grace, "settings_update", &settings_form(&on)).await;
     assert_eq!(status, 403, "{body}");
     assert!(
-        body["message"]
+        body["error"]["message"]
             .as_str()
             .unwrap()
             .contains("your own account")

@@ -20,6 +20,8 @@ pub struct ProfileData {
     pub has_avatar: bool,
     /// Profiles are locked and this person may not edit users: the form is read-only.
     pub locked: bool,
+    /// The configured minimum length of a new password.
+    pub password_min: u32,
     pub created: String,
     /// A new address waiting for its confirmation link to be opened.
     pub pending_email: Option<String>,
@@ -31,12 +33,12 @@ pub struct ProfileData {
 
 #[server(endpoint = "profile")]
 pub async fn profile() -> Result<ProfileData, AppError> {
-    use directory::Permission;
     let (user, actor) = crate::ssr::signed_in()?;
     let dir = crate::ssr::directory()?;
     let groups = dir.groups().of_user(&actor, user.id).await?;
     let has_avatar = dir.avatars().exists(user.id).await?;
-    let locked = dir.settings().lock_profiles().await? && !actor.can(Permission::UsersUpdate);
+    let locked = dir.profile().is_locked(&actor).await?;
+    let password_min = dir.settings().current().await?.password.min_length;
     Ok(ProfileData {
         id: user.id.to_string(),
         username: user.username.to_string(),
@@ -54,6 +56,7 @@ pub async fn profile() -> Result<ProfileData, AppError> {
         groups: groups.into_iter().map(super::users::group_ref).collect(),
         has_avatar,
         locked,
+        password_min,
         created: crate::ssr::format_time(user.created_at),
         pending_email: dir.profile().pending_email(&actor).await?,
         pending_fallback_email: dir.profile().pending_fallback_email(&actor).await?,

@@ -22,6 +22,8 @@ pub struct GroupDetail {
     pub group: GroupRow,
     /// The first page of members by username; `member_count` says how many in all.
     pub members: Vec<UserRow>,
+    /// What the viewer may do to this group.
+    pub can: vocab::GroupCan,
 }
 
 #[cfg(feature = "ssr")]
@@ -63,7 +65,9 @@ pub async fn get_group(id: String) -> Result<GroupDetail, AppError> {
         ..Default::default()
     };
     let members = dir.users().list(&actor, query).await?;
+    let can = dir.group_abilities(&actor, &group);
     Ok(GroupDetail {
+        can,
         group: group_row(group),
         members: members
             .users

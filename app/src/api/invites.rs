@@ -92,7 +92,9 @@ pub async fn create_invite(
         .collect::<Result<Vec<_>, _>>()?;
     let new = NewInvite {
         email,
-        role: directory::Role::parse(&role)?,
+        role: directory::policy::parse_for(&actor, directory::Permission::UsersCreate, || {
+            directory::Role::parse(&role)
+        })?,
         groups,
         send: crate::ssr::ticked(send.as_deref()),
     };

@@ -19,9 +19,9 @@ pub struct Me {
     pub username: String,
     pub display_name: String,
     pub email: String,
-    pub role: String,
-    /// Permission names (`users.read`, …) so the UI disables what the server would refuse.
-    pub permissions: Vec<String>,
+    pub role: vocab::Role,
+    /// So the UI disables what the server would refuse.
+    pub permissions: Vec<vocab::Permission>,
     /// Signed in with a temporary password: every page leads to the password change.
     pub must_change_password: bool,
     /// Accounts waiting for approval, for the badge in the navigation (0 unless the viewer
@@ -32,11 +32,13 @@ pub struct Me {
     pub mfa_enabled: bool,
     /// 2FA is mandatory and this user has none yet: every page leads to its setup.
     pub must_set_up_mfa: bool,
+    /// The configured minimum length of a new password, for the forms' hint.
+    pub password_min: u32,
 }
 
 impl Me {
-    pub fn can(&self, permission: &str) -> bool {
-        self.permissions.iter().any(|p| p == permission)
+    pub fn can(&self, permission: vocab::Permission) -> bool {
+        self.permissions.contains(&permission)
     }
 }
 
@@ -250,11 +252,9 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     let visitor = crate::ssr::visitor()?;
-    let pending_approvals = if visitor.actor.can(directory::Permission::UsersSuspend) {
-        crate::ssr::directory()?.users().pending_count().await?
-    } else {
-        0
-    };
+    let dir = crate::ssr::directory()?;
+    let pending_approvals = dir.users().pending_count(&visitor.actor).await?;
+    let password_min = dir.settings().current().await?.password.min_length;
     let impersonated_by = visitor
         .actor
         .impersonator
@@ -262,20 +262,16 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         .map(|admin| admin.username.to_string());
     Ok(visitor.user.map(|user| Me {
         pending_approvals,
-        must_set_up_mfa: visitor.hold == Some(crate::ssr::Hold::TwoFactorSetup),
+        password_min,
+        must_set_up_mfa: visitor.hold == Some(vocab::Hold::MfaSetup),
         impersonated_by,
         mfa_enabled: user.mfa_enabled,
         id: user.id.to_string(),
-        must_change_password: visitor.hold == Some(crate::ssr::Hold::Password),
-        permissions: user
-            .effective_role()
-            .permissions()
-            .iter()
-            .map(|p| p.name().to_string())
-            .collect(),
+        must_change_password: visitor.hold == Some(vocab::Hold::PasswordChange),
+        permissions: user.effective_role().permissions(),
         username: user.username.to_string(),
         email: user.email.to_string(),
-        role: user.effective_role().name().to_string(),
+        role: user.effective_role(),
         display_name: user.display_name,
     }))
 }

@@ -10,8 +10,8 @@ pub struct UserRow {
     pub username: String,
     pub display_name: String,
     pub email: String,
-    pub role: String,
-    pub status: String,
+    pub role: vocab::Role,
+    pub status: vocab::Status,
     pub created: String,
     pub last_login: Option<String>,
 }
@@ -45,10 +45,8 @@ pub struct UserDetail {
     pub groups: Vec<GroupRef>,
     /// Every group, for the "add to group" and approval choices (empty without groups.read).
     pub all_groups: Vec<GroupRef>,
-    /// Roles the viewer may pick for this user; just the current one when none.
-    pub assignable_roles: Vec<String>,
-    /// False when the viewer may not change this account at all (an owner, say).
-    pub editable: bool,
+    /// What the viewer may do to this account, as the domain works it out.
+    pub can: vocab::UserCan,
     pub is_self: bool,
 }
 
@@ -73,8 +71,8 @@ pub(crate) fn user_row(user: directory::User) -> UserRow {
         username: user.username.to_string(),
         display_name: user.display_name,
         email: user.email.to_string(),
-        role: user.role.name().to_string(),
-        status: user.status.name().to_string(),
+        role: user.role,
+        status: user.status,
         created: format_time(user.created_at),
         last_login: user.last_login_at.map(format_time),
     }
@@ -114,8 +112,13 @@ pub(crate) fn details(
 }
 
 #[cfg(feature = "ssr")]
-fn list_query(filter: &UserFilter) -> Result<directory::users::ListQuery, AppError> {
+fn list_query(
+    actor: &directory::Actor,
+    filter: &UserFilter,
+) -> Result<directory::users::ListQuery, AppError> {
     use directory::users::{ListQuery, SortKey, Status};
+    // Whoever may not list users hears that first, whatever the filter says.
+    directory::policy::require(actor, directory::Permission::UsersRead)?;
     let blank = |s: &str| s.trim().is_empty();
     Ok(ListQuery {
         search: (!blank(&filter.q)).then(|| filter.q.clone()),
@@ -142,7 +145,7 @@ fn list_query(filter: &UserFilter) -> Result<directory::users::ListQuery, AppErr
 #[server(endpoint = "users")]
 pub async fn list_users(#[server(default)] filter: UserFilter) -> Result<UsersPage, AppError> {
     let (_, actor) = crate::ssr::signed_in()?;
-    let query = list_query(&filter)?;
+    let query = list_query(&actor, &filter)?;
     let result = crate::ssr::directory()?.users().list(&actor, query).await?;
     Ok(UsersPage {
         users: result.users.into_iter().map(user_row).collect(),
@@ -166,14 +169,7 @@ pub async fn get_user(id: String) -> Result<UserDetail, AppError> {
     } else {
         Vec::new()
     };
-    let editable = dir.users().may_change(&actor, &user).await?;
-    let mut assignable: Vec<String> = directory::policy::assignable_roles(&actor)
-        .iter()
-        .map(|r| r.name().to_string())
-        .collect();
-    if !editable || !actor.can(Permission::UsersSetRole) {
-        assignable = vec![user.role.name().to_string()];
-    }
+    let can = dir.user_abilities(&actor, &user).await?;
     Ok(UserDetail {
         first_name: user.first_name.clone(),
         last_name: user.last_name.clone(),
@@ -187,8 +183,7 @@ pub async fn get_user(id: String) -> Result<UserDetail, AppError> {
         updated: format_time(user.updated_at),
         groups: groups.into_iter().map(group_ref).collect(),
         all_groups: all_groups.iter().map(|g| group_ref(g.summary())).collect(),
-        assignable_roles: assignable,
-        editable,
+        can,
         is_self: actor.user_id() == Some(user.id),
         user: user_row(user),
     })
@@ -222,13 +217,17 @@ pub async fn create_user(
     temporary_password: String,
     pending: Option<String>,
 ) -> Result<String, AppError> {
+    use directory::Permission;
+    use directory::policy::parse_for;
     use directory::users::{NewUser, Status};
     let (_, actor) = crate::ssr::signed_in()?;
     let new = NewUser {
         username,
         email,
         full_name,
-        role: directory::Role::parse(&role)?,
+        role: parse_for(&actor, Permission::UsersCreate, || {
+            directory::Role::parse(&role)
+        })?,
         status: if crate::ssr::ticked(pending.as_deref()) {
             Status::Pending
         } else {
@@ -266,9 +265,13 @@ pub async fn update_user(
 
 #[server(endpoint = "user_role")]
 pub async fn set_user_role(id: String, role: String) -> Result<(), AppError> {
+    use directory::Permission;
+    use directory::policy::parse_for;
     let (_, actor) = crate::ssr::signed_in()?;
     let id = parse_user_id(&id)?;
-    let role = directory::Role::parse(&role)?;
+    let role = parse_for(&actor, Permission::UsersSetRole, || {
+        directory::Role::parse(&role)
+    })?;
     crate::ssr::directory()?
         .users()
         .set_role(&actor, id, role)

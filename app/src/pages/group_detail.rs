@@ -8,7 +8,6 @@ use crate::components::form::{
     DANGER_BUTTON_CLASS, Field, FormAlert, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
     action_error,
 };
-use crate::components::layout::MeResource;
 use crate::components::widgets::{Badge, Column, DataTable, Section};
 use crate::pages::groups::AdminCheckbox;
 use leptos::prelude::*;
@@ -25,12 +24,8 @@ struct Actions {
     remove: ServerAction<RemoveGroupMember>,
 }
 
-#[derive(Clone, Copy, Default)]
-struct Can {
-    write: bool,
-    /// Administrators' groups hand out the admin role: changing them takes users.set_role.
-    admin: bool,
-}
+/// What the viewer may do here, as the server worked it out.
+type Can = vocab::GroupCan;
 
 #[component]
 pub fn GroupDetailPage() -> impl IntoView {
@@ -42,7 +37,6 @@ pub fn GroupDetailPage() -> impl IntoView {
         add: ServerAction::new(),
         remove: ServerAction::new(),
     };
-    let me = expect_context::<MeResource>();
     let version = move || {
         actions.update.version().get()
             + actions.add.version().get()
@@ -52,12 +46,9 @@ pub fn GroupDetailPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let me = me.await.ok().flatten();
                 match detail.await {
                     Ok(detail) => {
-                        let has = |p: &str| me.as_ref().is_some_and(|m| m.can(p));
-                        let write = has("groups.write") && (!detail.group.is_admin || has("users.set_role"));
-                        let can = Can { write, admin: has("users.set_role") };
+                        let can = detail.can;
                         view! { <GroupView detail can actions/> }.into_any()
                     }
                     Err(err) => view! {
@@ -151,7 +142,7 @@ fn Members(detail: GroupDetail, can: Can, actions: Actions) -> impl IntoView {
                     <a href=format!("/users/{}", u.id) class="block max-w-40 truncate font-medium text-indigo-700 sm:max-w-64 hover:underline dark:text-indigo-300">{u.display_name.clone()}</a>
                     <div class="text-xs text-slate-500 dark:text-slate-400">{u.username.clone()}</div>
                 </td>
-                <td class="hidden px-4 py-3 sm:table-cell"><Badge text=u.status.clone()/></td>
+                <td class="hidden px-4 py-3 sm:table-cell"><Badge text=u.status.name().to_string()/></td>
                 <td class="px-4 py-3 text-right">
                     <ActionForm action=actions.remove>
                         <input type="hidden" name="group" value=group/>

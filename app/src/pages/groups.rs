@@ -24,7 +24,7 @@ pub fn GroupsPage() -> impl IntoView {
             <PageHeader title="Groups" description="Groups collect people so apps and LDAP clients can grant access to many at once."/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let can = me.await.ok().flatten().is_some_and(|m| m.can("groups.write"));
+                    let can = me.await.ok().flatten().is_some_and(|m| m.can(vocab::Permission::GroupsWrite));
                     can.then(|| view! {
                         <a href="/groups/new" class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500">
                             "New group"

@@ -26,7 +26,7 @@ pub fn ProfilePage() -> impl IntoView {
                         <div class="grid gap-6 lg:grid-cols-3">
                             <div class="min-w-0 space-y-6 lg:col-span-2">
                                 <DetailsForm p=p.clone() update/>
-                                <OwnSecrets username=p.username.clone() impersonated_by=p.impersonated_by.clone()/>
+                                <OwnSecrets username=p.username.clone() impersonated_by=p.impersonated_by.clone() password_min=p.password_min/>
                             </div>
                             <div class="min-w-0 space-y-6">
                                 <AvatarSection p=p.clone() remove/>
@@ -43,7 +43,11 @@ pub fn ProfilePage() -> impl IntoView {
 
 /// The password and 2FA forms; an administrator impersonating sees why they are not there.
 #[component]
-fn OwnSecrets(username: String, impersonated_by: Option<String>) -> impl IntoView {
+fn OwnSecrets(
+    username: String,
+    impersonated_by: Option<String>,
+    password_min: u32,
+) -> impl IntoView {
     match impersonated_by {
         Some(admin) => view! {
             <Section title="Password and two-factor authentication">
@@ -54,7 +58,7 @@ fn OwnSecrets(username: String, impersonated_by: Option<String>) -> impl IntoVie
         }
         .into_any(),
         None => view! {
-            <PasswordForm/>
+            <PasswordForm min=password_min/>
             <crate::pages::two_factor::TwoFactorSection username/>
         }
         .into_any(),
@@ -109,6 +113,8 @@ fn DetailsForm(p: ProfileData, update: ServerAction<UpdateProfile>) -> impl Into
 /// the card around it (the page is a card already).
 #[component]
 pub fn PasswordForm(
+    /// The configured minimum length, for the hint.
+    min: u32,
     #[prop(optional)] next: Option<&'static str>,
     #[prop(optional)] bare: bool,
 ) -> impl IntoView {
@@ -121,7 +127,7 @@ pub fn PasswordForm(
             <input type="hidden" name="next" value=next.unwrap_or("/profile")/>
             <Field name="current_password" label="Current password" kind="password" autocomplete="current-password" required=true error/>
             <Field name="new_password" label="New password" kind="password" autocomplete="new-password" required=true error
-                hint=Signal::derive(|| Some(format!("At least {} characters.", crate::rules::PASSWORD_MIN)))/>
+                hint=Signal::derive(move || Some(format!("At least {min} characters.")))/>
             <Field name="new_password_confirm" label="Repeat the new password" kind="password" autocomplete="new-password" required=true error/>
             <div class="flex items-center gap-3">
                 <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=move || action.pending().get()>"Change password"</button>
@@ -175,7 +181,7 @@ fn AvatarSection(p: ProfileData, remove: ServerAction<RemoveAvatar>) -> impl Int
             <div class="flex flex-col items-start gap-3">
                 <p role=role class=format!("text-sm empty:hidden {tone}")>{text}</p>
                 {picture}
-                <form method="post" action="/api/profile/avatar" enctype="multipart/form-data" class="space-y-2" aria-label="Upload avatar">
+                <form method="post" action="/_fn/profile/avatar" enctype="multipart/form-data" class="space-y-2" aria-label="Upload avatar">
                     <label for="field-avatar" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"New picture"</label>
                     <input id="field-avatar" type="file" name="avatar" accept="image/png,image/jpeg,image/webp" required=true
                         class="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-800"/>

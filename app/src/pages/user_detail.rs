@@ -10,12 +10,12 @@ use crate::components::form::{
     DANGER_BUTTON_CLASS, Field, FormAlert, INPUT_CLASS, PRIMARY_BUTTON_CLASS,
     SECONDARY_BUTTON_CLASS, action_error,
 };
-use crate::components::layout::MeResource;
 use crate::components::widgets::{Badge, Section};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use vocab::Status;
 
 /// What the signed-in person may do on this page, worked out once from their permissions
 /// and the server's answer about this user.
@@ -86,24 +86,20 @@ pub fn UserDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let actions = Actions::new();
-    let me = expect_context::<MeResource>();
     let detail = Resource::new(move || (id(), actions.version()), |(id, _)| get_user(id));
     view! {
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let me = me.await.ok().flatten();
                 match detail.await {
                     Ok(detail) => {
-                        let has = |p: &str| me.as_ref().is_some_and(|m| m.can(p));
+                        let c = &detail.can;
                         let can = Can {
-                            edit: detail.editable,
-                            set_role: detail.editable && has("users.set_role") && detail.assignable_roles.len() > 1,
-                            status: detail.editable && has("users.suspend") && !detail.is_self,
-                            delete: detail.editable && has("users.delete") && !detail.is_self,
-                            groups: detail.editable && has("groups.write"),
-                            impersonate: has("users.impersonate") && !detail.is_self
-                                && detail.user.status == "active"
-                                && (detail.user.role != "owner" || me.as_ref().is_some_and(|m| m.role == "owner")),
+                            edit: c.edit,
+                            set_role: c.set_role,
+                            status: c.status,
+                            delete: c.delete,
+                            groups: c.groups,
+                            impersonate: c.impersonate,
                         };
                         view! { <UserView detail can actions/> }.into_any()
                     }
@@ -128,8 +124,8 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
                 <h1 class="truncate text-2xl font-semibold tracking-tight" title=user.display_name.clone()>{user.display_name.clone()}</h1>
                 <p class="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
                     <span class="font-mono">{user.username.clone()}</span>
-                    <Badge text=user.role.clone()/>
-                    <Badge text=user.status.clone()/>
+                    <Badge text=user.role.name().to_string()/>
+                    <Badge text=user.status.name().to_string()/>
                     {detail.must_change_password.then(|| view! { <Badge text="temporary password".to_string()/> })}
                 </p>
             </div>
@@ -143,7 +139,7 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
             </div>
             <div class="min-w-0 space-y-6">
                 <RoleForm detail=detail.clone() can actions/>
-                {(can.edit && detail.user.status == "active" && !detail.is_self).then(|| view! {
+                {detail.can.reset.then(|| view! {
                     <crate::pages::user_reset::ResetLinkSection id=detail.user.id.clone() username=detail.user.username.clone()/>
                 })}
                 <crate::pages::user_access::AccessSection id=detail.user.id.clone() username=detail.user.username.clone()
@@ -159,12 +155,12 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
 fn StatusActions(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
     let id = StoredValue::new(detail.user.id.clone());
     let name = detail.user.username.clone();
-    let status = detail.user.status.clone();
+    let status = detail.user.status;
     let suspend_label = StoredValue::new(format!("Suspend {name}"));
     let delete_label = StoredValue::new(format!("Delete {name}"));
-    let main = match status.as_str() {
-        "pending" => view! { <ApproveDialog detail=detail.clone() can actions/> }.into_any(),
-        "suspended" => view! {
+    let main = match status {
+        Status::Pending => view! { <ApproveDialog detail=detail.clone() can actions/> }.into_any(),
+        Status::Suspended => view! {
             <ActionForm action=actions.reactivate>
                 <input type="hidden" name="id" value=id.get_value()/>
                 <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=!can.status>"Reactivate user"</button>
@@ -281,13 +277,14 @@ fn DetailsForm(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView 
 #[component]
 fn RoleForm(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
     let error = action_error(actions.role);
-    let current = detail.user.role.clone();
+    let current = detail.user.role;
     let options = detail
-        .assignable_roles
+        .can
+        .roles
         .into_iter()
         .map(|role| {
             let selected = role == current;
-            view! { <option value=role.clone() selected=selected>{role.clone()}</option> }
+            view! { <option value=role.name() selected=selected>{role.name()}</option> }
         })
         .collect_view();
     view! {

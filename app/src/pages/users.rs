@@ -83,7 +83,7 @@ pub fn UsersPage() -> impl IntoView {
             <PageHeader title="Users" description="Everyone who can sign in to this server and its apps."/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let can = me.await.ok().flatten().is_some_and(|m| m.can("users.create"));
+                    let can = me.await.ok().flatten().is_some_and(|m| m.can(vocab::Permission::UsersCreate));
                     can.then(|| view! {
                         <a href="/users/new" class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500">
                             "New user"
@@ -212,8 +212,8 @@ fn UsersTable(result: UsersPage, filter: UserFilter) -> impl IntoView {
                 <div class="max-w-40 truncate text-xs text-slate-500 dark:text-slate-400 sm:max-w-64">{u.username.clone()}</div>
             </td>
             <td class="hidden max-w-72 truncate px-4 py-3 text-slate-600 dark:text-slate-300 sm:table-cell">{u.email.clone()}</td>
-            <td class="px-4 py-3"><Badge text=u.role.clone()/></td>
-            <td class="px-4 py-3"><Badge text=u.status.clone()/></td>
+            <td class="px-4 py-3"><Badge text=u.role.name().to_string()/></td>
+            <td class="px-4 py-3"><Badge text=u.status.name().to_string()/></td>
             <td class="hidden whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300 2xl:table-cell">{u.created.clone()}</td>
             <td class="hidden whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-300 lg:table-cell">
                 {u.last_login.clone().unwrap_or_else(|| "Never".to_string())}

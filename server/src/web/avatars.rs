@@ -1,7 +1,7 @@
 //! Avatar pictures: served from the database, uploaded as a multipart form (the one thing a
 //! server function's URL-encoded form cannot carry).
 
-use super::AppState;
+use super::{AppState, errors};
 use app::ssr::Visitor;
 use axum::Extension;
 use axum::body::Body;
@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use directory::avatars::MAX_UPLOAD;
 use directory::{Error, UserId};
-use serde_json::json;
 
 /// Multipart framing and the form's other fields fit well within this much beyond the file.
 pub const BODY_LIMIT: usize = MAX_UPLOAD + 64 * 1024;
@@ -19,9 +18,10 @@ pub async fn get_avatar(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
     let Ok(id) = id.parse::<UserId>() else {
-        return StatusCode::NOT_FOUND.into_response();
+        return errors::domain(&Error::NotFound("avatar"), &headers);
     };
     match state.dir.avatars().get(&visitor.actor, id).await {
         Ok(Some(avatar)) => (
@@ -32,12 +32,8 @@ pub async fn get_avatar(
             Body::from(avatar.data),
         )
             .into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(Error::Unauthenticated) => StatusCode::UNAUTHORIZED.into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "avatar read failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Ok(None) => errors::domain(&Error::NotFound("avatar"), &headers),
+        Err(err) => errors::domain(&err, &headers),
     }
 }
 
@@ -60,7 +56,7 @@ pub async fn upload_avatar(
     match (result, wants_html) {
         (Ok(()), true) => Redirect::to("/profile?avatar=saved").into_response(),
         (Ok(()), false) => StatusCode::NO_CONTENT.into_response(),
-        (Err(Error::Unauthenticated), _) => StatusCode::UNAUTHORIZED.into_response(),
+        (Err(Error::Unauthenticated), _) => errors::domain(&Error::Unauthenticated, &headers),
         (Err(Error::Invalid { .. }), true) => {
             Redirect::to("/profile?avatar=invalid").into_response()
         }
@@ -68,14 +64,7 @@ pub async fn upload_avatar(
             tracing::error!(error = %err, "avatar upload failed");
             Redirect::to("/profile?avatar=failed").into_response()
         }
-        (Err(err), false) => {
-            let status = match err {
-                Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            let body = json!({ "error": { "code": err.code(), "message": err.public_message(), "field": err.field() } });
-            (status, axum::Json(body)).into_response()
-        }
+        (Err(err), false) => errors::domain(&err, &headers),
     }
 }
 

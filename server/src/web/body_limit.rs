@@ -1,9 +1,9 @@
 //! A ceiling on every request body, server functions included: they read the whole body
 //! without asking axum's `DefaultBodyLimit`, so a single large post could fill memory.
 
-use super::avatars;
+use super::errors;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -13,17 +13,6 @@ use std::time::Duration;
 /// Forms and JSON from our pages are a few KiB; this leaves ample room.
 pub const DEFAULT_LIMIT: usize = 64 * 1024;
 
-/// The one route that takes files.
-const AVATAR_PATH: &str = "/api/profile/avatar";
-
-fn limit_for(path: &str) -> usize {
-    if path == AVATAR_PATH {
-        avatars::BODY_LIMIT
-    } else {
-        DEFAULT_LIMIT
-    }
-}
-
 /// How long a refused body is still read (and thrown away) so that the client, which may
 /// not look for an answer until it has sent everything, gets the 413 instead of a reset
 /// connection; nginx's `lingering_time` does the same.
@@ -31,8 +20,8 @@ const LINGER: Duration = Duration::from_secs(10);
 
 /// Refuses at once a body that declares itself too large, and otherwise keeps at most
 /// `limit` bytes before refusing, so memory stays flat whatever the client sends.
-pub async fn limit_body(req: Request, next: Next) -> Response {
-    let limit = limit_for(req.uri().path());
+/// Each door layers it with its own limit (the avatar upload takes more).
+pub async fn limit_body(State(limit): State<usize>, req: Request, next: Next) -> Response {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -54,7 +43,7 @@ pub async fn limit_body(req: Request, next: Next) -> Response {
         }
         Err(Unread::Broken(err)) => {
             tracing::debug!(error = %err, "request body unreadable");
-            super::gate::json_error(
+            errors::plain(
                 StatusCode::BAD_REQUEST,
                 "bad_request",
                 "The request body could not be read.",
@@ -93,25 +82,11 @@ fn linger(mut body: Body) {
 
 fn too_large(limit: usize) -> Response {
     let message = format!("The request body is larger than {} KiB.", limit / 1024);
-    let mut response =
-        super::gate::json_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", &message);
+    let mut response = errors::plain(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", &message);
     // The rest of the body is thrown away, so the connection cannot carry another request.
     response.headers_mut().insert(
         header::CONNECTION,
         axum::http::HeaderValue::from_static("close"),
     );
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_the_avatar_route_gets_more_room() {
-        assert_eq!(limit_for("/api/login"), DEFAULT_LIMIT);
-        assert_eq!(limit_for("/api/profile/avatar"), avatars::BODY_LIMIT);
-        assert_eq!(limit_for("/api/profile/avatar/x"), DEFAULT_LIMIT);
-        const { assert!(avatars::BODY_LIMIT > DEFAULT_LIMIT) };
-    }
 }

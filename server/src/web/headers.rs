@@ -8,7 +8,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let is_asset = super::gate::is_static(req.uri().path());
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
@@ -27,10 +26,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=(), payment=()",
     );
-    if !is_asset {
-        // Pages and API answers carry personal data: never keep them in a shared cache.
-        set(header::CACHE_CONTROL, "no-store");
-    }
+    // Pages and API answers carry personal data: never keep them in a shared cache. Built
+    // files say otherwise on their own (see `site_files`).
+    set(header::CACHE_CONTROL, "no-store");
     if state.config.cookies_secure() {
         set(
             header::STRICT_TRANSPORT_SECURITY,

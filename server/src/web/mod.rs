@@ -2,24 +2,28 @@
 
 mod avatars;
 mod body_limit;
+mod calls;
 pub mod client_ip;
-mod gate;
+mod errors;
+mod first_run;
 mod headers;
 mod health;
 mod host;
+mod identity;
+mod oidc;
+mod origin;
+mod pages;
+mod rest;
 
 use crate::config::Config;
 use crate::mailer::SmtpTarget;
 use crate::session_store::DbSessionStore;
-use app::{App, shell};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
-use axum::routing::{get, post};
+use axum::routing::get;
 use directory::Directory;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -49,15 +53,22 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// Builds the whole application: pages, server functions, health checks and middleware.
+/// What every page render and server function gets in its Leptos context.
+pub type Context = Arc<dyn Fn() + Send + Sync>;
+
+/// Builds the whole application: one router per door, each with its own middleware, side by
+/// side; the router that matches a request decides what kind of request it is.
+///
+/// | door | paths | who is asking |
+/// | --- | --- | --- |
+/// | health | `/healthz`, `/readyz` | nobody |
+/// | pages | every app page, `/avatars/{id}` | session cookie |
+/// | calls | `/_fn/…` (server functions, avatar upload) | session cookie, same origin |
+/// | REST | `/api/…` | (API keys: not yet) |
+/// | OIDC | `/openid/…`, `/.well-known/…` | (not yet) |
+/// | files | anything else: the site root, else the not-found page | - |
 pub fn router(state: AppState) -> Router {
-    let dir = state.dir.clone();
-    let mail = mail_status(&state.config);
-    let context = move || {
-        provide_context(dir.clone());
-        provide_context(mail.clone());
-        leptos::nonce::provide_nonce();
-    };
+    let context = leptos_context(&state);
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.dir.clone()))
         .with_name("gatehouse_session")
         .with_http_only(true)
@@ -65,29 +76,20 @@ pub fn router(state: AppState) -> Router {
         .with_secure(state.config.cookies_secure())
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
-    let routes = generate_route_list(App);
-    let leptos = state.leptos.clone();
+    let site = site_files(
+        &state,
+        pages::fallback(&state, context.clone())
+            .layer(sessions.clone())
+            .with_state(state.clone()),
+    );
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/avatars/{id}", get(avatars::get_avatar))
-        .route(
-            "/api/profile/avatar",
-            post(avatars::upload_avatar).layer(DefaultBodyLimit::max(avatars::BODY_LIMIT)),
-        )
-        .leptos_routes_with_context(&state, routes, context.clone(), move || {
-            shell(leptos.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            gate::gate,
-        ))
-        .layer(axum::middleware::from_fn(body_limit::limit_body))
-        .layer(sessions)
+        .merge(pages::router(&state, context.clone()).layer(sessions.clone()))
+        .merge(calls::router(&state, context).layer(sessions))
+        .merge(rest::router())
+        .merge(oidc::router())
+        .fallback_service(site)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::security_headers,
@@ -98,6 +100,34 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(headers::request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The built site (`/pkg/…`, `/favicon.svg`): files anyone may fetch, no session. Browsers
+/// revalidate them (the names carry no hash yet); a miss goes to `not_found`.
+fn site_files(state: &AppState, not_found: Router) -> Router {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let files = tower_http::services::ServeDir::new(&state.config.site_root).fallback(
+        not_found.layer(SetResponseHeaderLayer::overriding(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        )),
+    );
+    Router::new()
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-cache"),
+        ))
+}
+
+fn leptos_context(state: &AppState) -> Context {
+    let dir = state.dir.clone();
+    let mail = mail_status(&state.config);
+    Arc::new(move || {
+        provide_context(dir.clone());
+        provide_context(mail.clone());
+        leptos::nonce::provide_nonce();
+    })
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
@@ -128,6 +158,7 @@ pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
     }
     dir.set_base_url(&config.base_url);
     let sweeper = tokio::spawn(sweep(dir.clone()));
+    let watcher = tokio::spawn(dir.clone().watch_changes());
     let sender = start_mailer(&config, &dir)?;
     let app = router(AppState {
         dir: dir.clone(),
@@ -143,6 +174,7 @@ pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
     .await
     .map_err(|e| format!("server error: {e}"));
     sweeper.abort();
+    watcher.abort();
     if let Some(sender) = sender {
         sender.abort();
     }

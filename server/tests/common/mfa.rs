@@ -12,7 +12,7 @@ pub async fn enable_2fa(app: &TestApp, c: &reqwest::Client) -> (TotpKey, Vec<Str
     assert!(setup["qr_svg"].as_str().unwrap().starts_with("<svg"));
     let (status, body) = call(app, c, "mfa_setup_confirm", &[("code", &wrong_code(&key))]).await;
     assert_eq!(
-        (status, body["field"].as_str()),
+        (status, body["error"]["field"].as_str()),
         (422, Some("code")),
         "{body}"
     );

@@ -6,6 +6,7 @@
 
 pub mod mfa;
 pub mod smtp;
+pub mod twin;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
@@ -225,7 +226,7 @@ impl TestApp {
         form: &[(&str, &str)],
     ) -> reqwest::Response {
         client
-            .post(self.url(&format!("/api/{endpoint}")))
+            .post(self.url(&format!("/_fn/{endpoint}")))
             .header("origin", &self.base_url)
             .form(form)
             .send()
@@ -487,7 +488,7 @@ pub async fn post_avatar(
     c: &reqwest::Client,
     form: reqwest::multipart::Form,
 ) -> reqwest::Response {
-    c.post(app.url("/api/profile/avatar"))
+    c.post(app.url("/_fn/profile/avatar"))
         .header("origin", &app.base_url)
         .multipart(form)
         .send()

@@ -1,8 +1,5 @@
-//! Pure input rules (usernames, emails, password strength) shared by the server and the browser.
-//!
-//! This file is compiled twice: as `directory::rules` for the truth on the server, and by the
-//! `app` crate (through `#[path]`) for instant feedback in the browser. It must therefore use
-//! nothing but `core`/`std`: no crate paths, no database types.
+//! Pure input rules (usernames, emails, password strength): the truth on the server and
+//! instant feedback in the browser, from one definition.
 
 /// Shortest and longest usernames we accept, in characters.
 pub const USERNAME_MIN: usize = 2;

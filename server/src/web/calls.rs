@@ -1,0 +1,88 @@
+//! The server-function door: the pages' calls under `/_fn/…` (Leptos' server-function
+//! prefix, set once in Cargo.toml and .cargo/config.toml), plus the avatar upload, the one
+//! call a URL-encoded form cannot carry. Cookie-authenticated, so same-origin only.
+
+use super::{AppState, Context, avatars, body_limit, errors, first_run, identity, origin};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+
+/// Where every server function answers.
+pub const PREFIX: &str = "/_fn";
+/// The avatar upload (multipart, so not a server function).
+pub const AVATAR_UPLOAD: &str = "/_fn/profile/avatar";
+
+pub fn router(state: &AppState, context: Context) -> Router<AppState> {
+    let handler = move |req: Request<Body>| {
+        let context = context.clone();
+        async move {
+            leptos_axum::handle_server_fns_with_context(move || context(), req)
+                .await
+                .into_response()
+        }
+    };
+    let functions = Router::new()
+        .route(
+            &format!("{PREFIX}/{{*name}}"),
+            post(handler.clone()).get(handler),
+        )
+        .layer(from_fn_with_state(
+            body_limit::DEFAULT_LIMIT,
+            body_limit::limit_body,
+        ));
+    let upload = Router::new()
+        .route(AVATAR_UPLOAD, post(avatars::upload_avatar))
+        .layer(from_fn_with_state(
+            avatars::BODY_LIMIT,
+            body_limit::limit_body,
+        ));
+    functions
+        .merge(upload)
+        .layer(from_fn_with_state(state.clone(), gate))
+}
+
+/// Same origin, who is asking, then refusals: everything but setup before there is an owner,
+/// everything but the step's own calls while a step holds the visitor.
+async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if !origin::same_origin(&req, &state.config.base_url) {
+        return errors::plain(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "Cross-origin requests are refused.",
+        );
+    }
+    let visitor = match identity::attach(&state, &mut req).await {
+        Ok(visitor) => visitor,
+        Err(response) => return response,
+    };
+    let name = req
+        .uri()
+        .path()
+        .strip_prefix(PREFIX)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .unwrap_or_default()
+        .to_string();
+    if let Some(hold) = visitor.hold
+        && !app::hold_allows(hold, &name)
+    {
+        let (code, message) = app::hold_refusal(hold);
+        return errors::plain(StatusCode::FORBIDDEN, code, message);
+    }
+    let host = first_run::host_of(&req);
+    match first_run::setup_needed(&state, &host, true).await {
+        Err(response) => return response,
+        Ok(true) if !app::SETUP_CALLS.contains(&name.as_str()) => {
+            return errors::plain(
+                StatusCode::CONFLICT,
+                "setup_required",
+                "Create the owner account at /setup first.",
+            );
+        }
+        Ok(_) => {}
+    }
+    next.run(req).await
+}
