@@ -52,13 +52,12 @@ impl From<Envelope> for AppError {
     }
 }
 
+/// A name outside its closed set (a role, a status) is invalid input, answered as the domain
+/// answers it.
+#[cfg(feature = "ssr")]
 impl From<vocab::UnknownName> for AppError {
     fn from(unknown: vocab::UnknownName) -> Self {
-        AppError {
-            code: "invalid_input".to_string(),
-            message: unknown.message,
-            field: Some(unknown.field.to_string()),
-        }
+        directory::Error::from(unknown).into()
     }
 }
 

@@ -25,6 +25,7 @@ impl Directory {
             && allowed(crate::temp_logins::may_impersonate(self.db(), actor, user).await)?;
         Ok(UserCan {
             edit,
+            details: edit && !myself,
             set_role,
             status: edit && !myself && actor.can(Permission::UsersSuspend),
             delete: edit && !myself && actor.can(Permission::UsersDelete),

@@ -217,7 +217,14 @@ impl Auth<'_> {
             }
             How::Impersonation | How::OwnerRecovery => false,
         };
-        let txn = crate::changes::Change::begin(self.dir).await?;
+        let expires = too_old && !user.must_change_password;
+        // Only an expired password changes what a session resolves to; the time of the last
+        // sign-in is not worth clearing every process's caches for.
+        let txn = if expires {
+            crate::changes::Change::begin(self.dir).await?
+        } else {
+            crate::changes::Change::begin_quiet(self.dir).await?
+        };
         let mut update = users::ActiveModel {
             id: Set(user.id.0),
             last_login_at: Set(Some(now)),
@@ -230,7 +237,7 @@ impl Auth<'_> {
             How::Impersonation => entry.detail("impersonation", true),
             How::OwnerRecovery => entry.detail("owner_recovery", true),
         };
-        if too_old && !user.must_change_password {
+        if expires {
             // The gate then holds the session on the password page until it is changed.
             update.must_change_password = Set(true);
             entry = entry.detail("password_expired", true);
@@ -314,8 +321,9 @@ impl Auth<'_> {
     }
 
     /// The user behind a session, if that user still exists and may still sign in.
-    /// Read on every request, so a suspension or a role change takes effect at once on every
-    /// process sharing the database.
+    /// Asked on every request and served from this process's cache, which every change
+    /// clears (here at once, in other processes within a second, and in any case after a few
+    /// seconds: see [`crate::cache`]), so a suspension or a role change takes effect at once.
     pub async fn session_user(&self, id: UserId) -> Result<Option<User>> {
         let changes = self.dir.changes();
         if let Some(user) = self.dir.cache().session_user(changes, id) {

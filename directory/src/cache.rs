@@ -8,16 +8,39 @@ use crate::settings::SettingsView;
 use crate::users::User;
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::time::{Duration, Instant};
 
 /// Enough for every signed-in user of a large directory; past it the map starts over.
 const MAX_USERS: usize = 50_000;
+/// The longest anything is served from here, whatever the signal says: a listening
+/// connection can die without an error (a half-open socket, a pooler that swallows
+/// notices), and a suspension must still reach every process within seconds.
+const MAX_AGE: Duration = Duration::from_secs(5);
 
-#[derive(Default)]
 struct Held {
     generation: u64,
+    /// When this generation's first value was read from the database.
+    since: Instant,
     settings: Option<SettingsView>,
     /// `None` for an id with no active account (deleted, suspended, pending).
     users: HashMap<UserId, Option<User>>,
+}
+
+impl Held {
+    fn new(generation: u64) -> Self {
+        Self {
+            generation,
+            since: Instant::now(),
+            settings: None,
+            users: HashMap::new(),
+        }
+    }
+}
+
+impl Default for Held {
+    fn default() -> Self {
+        Self::new(u64::MAX)
+    }
 }
 
 #[derive(Default)]
@@ -32,9 +55,8 @@ impl Cache {
             return None;
         }
         let held = self.held.read().unwrap_or_else(|p| p.into_inner());
-        (held.generation == changes.generation())
-            .then(|| pick(&held))
-            .flatten()
+        let current = held.generation == changes.generation() && held.since.elapsed() < MAX_AGE;
+        current.then(|| pick(&held)).flatten()
     }
 
     /// Keeps a value read from the database at generation `seen`, unless a change came in
@@ -44,11 +66,8 @@ impl Cache {
             return;
         }
         let mut held = self.held.write().unwrap_or_else(|p| p.into_inner());
-        if held.generation != seen {
-            *held = Held {
-                generation: seen,
-                ..Held::default()
-            };
+        if held.generation != seen || held.since.elapsed() >= MAX_AGE {
+            *held = Held::new(seen);
         }
         put(&mut held);
     }

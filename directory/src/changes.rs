@@ -70,6 +70,9 @@ impl Changes {
 pub struct Change<'a> {
     txn: DatabaseTransaction,
     dir: &'a Directory,
+    /// False for a write nothing cached depends on (a sign-in's time): it need not clear
+    /// every process's caches.
+    signals: bool,
 }
 
 impl Deref for Change<'_> {
@@ -119,12 +122,27 @@ impl ConnectionTrait for Change<'_> {
 impl<'a> Change<'a> {
     pub(crate) async fn begin(dir: &'a Directory) -> Result<Self> {
         let txn = dir.db().begin().await?;
-        Ok(Self { txn, dir })
+        Ok(Self {
+            txn,
+            dir,
+            signals: true,
+        })
+    }
+
+    /// A change that leaves the caches alone: only for writes no cache reads.
+    pub(crate) async fn begin_quiet(dir: &'a Directory) -> Result<Self> {
+        let mut change = Self::begin(dir).await?;
+        change.signals = false;
+        Ok(change)
     }
 
     /// Commits, then tells every cache here and (on PostgreSQL, by a `NOTIFY` that leaves
     /// with the commit) in every other process.
     pub async fn commit(self) -> Result<()> {
+        if !self.signals {
+            self.txn.commit().await?;
+            return Ok(());
+        }
         if self.txn.get_database_backend() == sea_orm::DbBackend::Postgres {
             self.txn
                 .execute_unprepared(&format!("NOTIFY {CHANNEL}"))

@@ -198,7 +198,9 @@ impl Groups<'_> {
     pub async fn update(&self, actor: &Actor, id: GroupId, update: GroupUpdate) -> Result<Group> {
         policy::require(actor, Permission::GroupsWrite)?;
         let group = self.find(id).await?;
-        if update.is_admin != group.is_admin {
+        // An administrators' group hands out admin rights: only those who may set roles
+        // change one, or make one.
+        if group.is_admin || update.is_admin {
             policy::require(actor, Permission::UsersSetRole)?;
         }
         let name = check_name(&update.name)?;

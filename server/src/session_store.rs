@@ -4,17 +4,54 @@
 use async_trait::async_trait;
 use directory::Directory;
 use directory::sessions::{IP_KEY, SessionRecord, USER_AGENT_KEY, USER_KEY, hash_id};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+
+/// A session's contents, as tower-sessions holds them.
+type Data = HashMap<String, serde_json::Value>;
+
+/// How far a session's idle expiry may lag behind its last use: a signed-in request that
+/// changes nothing in the session then costs one read, not a read and a write.
+const TOUCH_EVERY: time::Duration = time::Duration::minutes(1);
+/// More sessions loaded and not yet saved than this means saves are not coming (requests
+/// that ended early): start over rather than grow.
+const MAX_LOADED: usize = 10_000;
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     dir: Directory,
+    /// What each session held when this process loaded it, to tell a save that only moves
+    /// the expiry a little from one that must be written.
+    loaded: Arc<Mutex<HashMap<Id, (Data, time::OffsetDateTime)>>>,
 }
 
 impl DbSessionStore {
     pub fn new(dir: Directory) -> Self {
-        Self { dir }
+        Self {
+            dir,
+            loaded: Arc::default(),
+        }
+    }
+
+    fn remember(&self, id: Id, data: Data, expires_at: time::OffsetDateTime) {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        if loaded.len() >= MAX_LOADED {
+            loaded.clear();
+        }
+        loaded.insert(id, (data, expires_at));
+    }
+
+    /// Whether saving `record` would change only its expiry, and by less than [`TOUCH_EVERY`].
+    fn unchanged(&self, record: &Record) -> bool {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        match loaded.remove(&record.id) {
+            Some((data, expires_at)) => {
+                data == record.data && record.expiry_date - expires_at < TOUCH_EVERY
+            }
+            None => false,
+        }
     }
 }
 
@@ -64,6 +101,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
+        if self.unchanged(record) {
+            return Ok(());
+        }
         self.dir
             .sessions()
             .save(&to_record(record)?)
@@ -81,8 +121,9 @@ impl SessionStore for DbSessionStore {
         else {
             return Ok(None);
         };
-        let data = serde_json::from_str(&stored.data)
+        let data: Data = serde_json::from_str(&stored.data)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        self.remember(*id, data.clone(), stored.expires_at);
         Ok(Some(Record {
             id: *id,
             data,

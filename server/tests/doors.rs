@@ -90,24 +90,12 @@ async fn a_viewer_sending_bad_input_is_refused_before_it_is_validated() {
     let c = owner(&app).await;
     let id = cli_user(&app, "vic", "viewer");
     let vic = signed_in(&app, "vic").await;
-    let (status, body) = call(
-        &app,
-        &vic,
-        "user_set_role",
-        &[("id", &id), ("role", "emperor")],
-    )
-    .await;
+    let (status, body) = call(&app, &vic, "user_role", &[("id", &id), ("role", "emperor")]).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (403, Some("forbidden"))
     );
-    let (status, body) = call(
-        &app,
-        &c,
-        "user_set_role",
-        &[("id", &id), ("role", "emperor")],
-    )
-    .await;
+    let (status, body) = call(&app, &c, "user_role", &[("id", &id), ("role", "emperor")]).await;
     assert_eq!(
         (status, body["error"]["field"].as_str()),
         (422, Some("role"))
@@ -168,4 +156,53 @@ async fn mandatory_2fa_set_through_one_process_holds_sign_ins_at_another_within_
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+#[tokio::test]
+async fn an_unknown_server_function_answers_the_common_404() {
+    let app = TestApp::spawn().await;
+    let c = owner(&app).await;
+    let (status, body) = call(&app, &c, "no_such_function", &[]).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+}
+
+#[tokio::test]
+async fn only_those_who_set_roles_touch_an_administrators_group() {
+    let app = TestApp::spawn().await;
+    let c = owner(&app).await;
+    let (status, id) = call(
+        &app,
+        &c,
+        "group_create",
+        &[
+            ("name", "ops"),
+            ("description", ""),
+            ("gid_number", ""),
+            ("is_admin", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{id}");
+    let id = id.as_str().unwrap().to_string();
+    cli_user(&app, "uma", "user_manager");
+    let uma = signed_in(&app, "uma").await;
+    let rename = [
+        ("id", id.as_str()),
+        ("name", "ops2"),
+        ("description", ""),
+        ("is_admin", "on"),
+    ];
+    let (status, body) = call(&app, &uma, "group_update", &rename).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    let (_, detail) = call(&app, &uma, "group", &[("id", &id)]).await;
+    assert_eq!(detail["group"]["name"], "ops");
+    assert_eq!(detail["can"]["write"], false);
+    let (status, _) = call(&app, &c, "group_update", &rename).await;
+    assert_eq!(status, 200);
 }

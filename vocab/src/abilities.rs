@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 /// The viewer's abilities on one user account.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserCan {
-    /// Change names and addresses.
+    /// Change anything about the account at all (an owner is out of reach of an admin).
     pub edit: bool,
+    /// Change names and addresses here (one's own change from the profile instead).
+    pub details: bool,
     /// Give another role; `roles` lists which.
     pub set_role: bool,
     /// Approve, suspend or reactivate.

@@ -22,6 +22,7 @@ use vocab::Status;
 #[derive(Clone, Copy, Debug, Default)]
 struct Can {
     edit: bool,
+    details: bool,
     set_role: bool,
     status: bool,
     delete: bool,
@@ -95,6 +96,7 @@ pub fn UserDetailPage() -> impl IntoView {
                         let c = &detail.can;
                         let can = Can {
                             edit: c.edit,
+                            details: c.details,
                             set_role: c.set_role,
                             status: c.status,
                             delete: c.delete,
@@ -143,7 +145,7 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
                     <crate::pages::user_reset::ResetLinkSection id=detail.user.id.clone() username=detail.user.username.clone()/>
                 })}
                 <crate::pages::user_access::AccessSection id=detail.user.id.clone() username=detail.user.username.clone()
-                    editable=can.edit && !detail.is_self impersonate=can.impersonate/>
+                    editable=can.details impersonate=can.impersonate/>
                 <Facts detail/>
             </div>
         </div>
@@ -244,7 +246,7 @@ fn DetailsForm(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView 
     let u = detail.user;
     // One's own details change from the profile, which confirms a new address by mail.
     let can = Can {
-        edit: can.edit && !detail.is_self,
+        edit: can.details,
         ..can
     };
     view! {

@@ -10,6 +10,8 @@ use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Where every server function answers.
 pub const PREFIX: &str = "/_fn";
@@ -17,9 +19,23 @@ pub const PREFIX: &str = "/_fn";
 pub const AVATAR_UPLOAD: &str = "/_fn/profile/avatar";
 
 pub fn router(state: &AppState, context: Context) -> Router<AppState> {
+    let known: Arc<HashSet<&'static str>> = Arc::new(
+        leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path)
+            .collect(),
+    );
     let handler = move |req: Request<Body>| {
         let context = context.clone();
+        let known = known.clone();
         async move {
+            // Leptos answers an unknown name with a plain-text 400 about its internals.
+            if !known.contains(req.uri().path()) {
+                return errors::plain(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    "There is no such server function.",
+                );
+            }
             leptos_axum::handle_server_fns_with_context(move || context(), req)
                 .await
                 .into_response()

@@ -21,8 +21,7 @@ pub async fn setup_needed(state: &AppState, host: &str, json: bool) -> Result<bo
 
 /// The host the request names (copied out: a request may not be held across an await).
 pub fn host_of(req: &Request) -> String {
-    req
-        .headers()
+    req.headers()
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()))

@@ -75,7 +75,10 @@ pub fn router(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.cookies_secure())
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE))
+        // Idle expiry counts from the last use, not from sign-in: every answer saves the
+        // session, and the store writes it at most once a minute when nothing else changed.
+        .with_always_save(true);
     let site = site_files(
         &state,
         pages::fallback(&state, context.clone())
@@ -99,6 +102,8 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(headers::request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // The id is ours to give: a client's would reach logs and error messages unchecked.
+        .layer(axum::middleware::map_request(forget_request_id))
         .with_state(state)
 }
 
@@ -118,6 +123,11 @@ fn site_files(state: &AppState, not_found: Router) -> Router {
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-cache"),
         ))
+}
+
+async fn forget_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    req.headers_mut().remove("x-request-id");
+    req
 }
 
 fn leptos_context(state: &AppState) -> Context {

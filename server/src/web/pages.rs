@@ -61,7 +61,19 @@ fn add_pages(
 }
 
 async fn public_gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // `/register/..` matches the link route here, but the page router would read it as `/`:
+    // a path with dot segments is no page of ours.
+    if has_dot_segment(req.uri().path()) {
+        return errors::plain(StatusCode::NOT_FOUND, "not_found", "There is no such page.");
+    }
     gate(state, req, next, false).await
+}
+
+fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let lowered = segment.to_ascii_lowercase().replace("%2e", ".");
+        lowered == "." || lowered == ".."
+    })
 }
 
 async fn member_gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -114,4 +126,24 @@ async fn gate(state: AppState, mut req: Request, next: Next, members_only: bool)
         return Redirect::to(&target).into_response();
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dot_segment;
+
+    #[test]
+    fn dot_segments_are_found_however_spelled() {
+        for path in [
+            "/register/..",
+            "/invite/%2e%2E",
+            "/reset/./x",
+            "/register/%2e",
+        ] {
+            assert!(has_dot_segment(path), "{path}");
+        }
+        for path in ["/register/abc", "/invite/a.b", "/login"] {
+            assert!(!has_dot_segment(path), "{path}");
+        }
+    }
 }
