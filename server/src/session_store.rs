@@ -23,7 +23,10 @@ fn backend(err: directory::Error) -> session_store::Error {
 }
 
 /// Copies what the directory queries by (whose session, from where) out of the session data.
-fn to_record(record: &Record) -> Result<SessionRecord, session_store::Error> {
+/// tower-sessions dates the expiry by the wall clock; it is stored on the directory's clock,
+/// the one that judges what has expired, so a session lasts its week however that clock is
+/// set (a test's clock may be days ahead of the wall).
+fn to_record(dir: &Directory, record: &Record) -> Result<SessionRecord, session_store::Error> {
     let text = |key: &str| {
         record
             .data
@@ -39,7 +42,7 @@ fn to_record(record: &Record) -> Result<SessionRecord, session_store::Error> {
             .and_then(|v| serde_json::from_value(v.clone()).ok()),
         data: serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?,
-        expires_at: record.expiry_date,
+        expires_at: dir.now() + (record.expiry_date - time::OffsetDateTime::now_utc()),
         ip: text(IP_KEY),
         user_agent: text(USER_AGENT_KEY).map(|ua| ua.chars().take(256).collect()),
     })
@@ -53,7 +56,7 @@ impl SessionStore for DbSessionStore {
             if self
                 .dir
                 .sessions()
-                .create(&to_record(record)?)
+                .create(&to_record(&self.dir, record)?)
                 .await
                 .map_err(backend)?
             {
@@ -66,7 +69,7 @@ impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         self.dir
             .sessions()
-            .save(&to_record(record)?)
+            .save(&to_record(&self.dir, record)?)
             .await
             .map_err(backend)
     }
