@@ -1,8 +1,12 @@
 // The first minutes of a new instance: setup wizard, dashboard, sign out, sign in, wrong password.
+// A new instance is this spec's own server (see server.ts), so it starts at the setup wizard
+// whichever specs ran before; its tests are one story on it, in order.
 import { expect, test, type Page } from '@playwright/test';
+import { ownServer } from './server';
 
 const owner = { username: 'Ada', email: 'ada@example.org', fullName: 'Ada Lovelace', password: 'Analytical-Engine-1843' };
 
+ownServer('foundation', Number(process.env.GATEHOUSE_E2E_FOUNDATION_PORT ?? 3711));
 test.describe.configure({ mode: 'serial' });
 
 /**

@@ -7,6 +7,14 @@ const dir = path.resolve(__dirname, '..', '.mail');
 
 type Mail = { to: string[]; data: string };
 
+/** Which mail to an address to read: the `nth` (from 1) of those that mention `mentioning`. */
+type Which = { nth?: number; mentioning?: string };
+
+/** The mail's text with quoted-printable soft line breaks joined up. */
+function text(mail: Mail): string {
+  return mail.data.replace(/=\r\n/g, '');
+}
+
 function mailsTo(address: string): Mail[] {
   if (!fs.existsSync(dir)) return [];
   return fs
@@ -16,16 +24,20 @@ function mailsTo(address: string): Mail[] {
     .filter((m) => m.to.includes(address));
 }
 
-/** Waits for the newest mail to `address` and returns the link to `route` in it. */
-export async function linkFromMail(address: string, route: string, nth = 1): Promise<string> {
+/**
+ * Waits for a mail to `address` and returns the link to `route` in it: the first mail, or the
+ * one `which` picks. An address several specs share (the owner's) needs `mentioning`, since
+ * other specs' mail to it may come first.
+ */
+export async function linkFromMail(address: string, route: string, which: Which = {}): Promise<string> {
+  const { nth = 1, mentioning } = which;
   let link = '';
   await expect
     .poll(
       () => {
-        const mail = mailsTo(address)[nth - 1];
+        const mail = mailsTo(address).filter((m) => !mentioning || text(m).includes(mentioning))[nth - 1];
         if (!mail) return '';
-        const text = mail.data.replace(/=\r\n/g, '');
-        const match = text.match(new RegExp(`https?://[^\\s"<>]+${route}[A-Za-z0-9_-]*`));
+        const match = text(mail).match(new RegExp(`https?://[^\\s"<>]+${route}[A-Za-z0-9_-]*`));
         link = match ? match[0] : '';
         return link;
       },

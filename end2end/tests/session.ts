@@ -3,6 +3,15 @@ import { expect, type Page } from '@playwright/test';
 
 export const owner = { username: 'ada', email: 'ada@example.org', fullName: 'Ada Lovelace', password: 'Analytical-Engine-1843' };
 
+/**
+ * `name` with a random suffix ("bob-k3x9qz"): the specs share one server, so each makes the
+ * people, groups and addresses it needs under names no other spec, or earlier test, uses.
+ */
+export function unique(name: string): string {
+  const suffix = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+  return `${name}-${suffix}`;
+}
+
 export async function hydrated(page: Page) {
   await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
 }

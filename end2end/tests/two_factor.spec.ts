@@ -3,9 +3,8 @@
 // code and with a backup code, and mandatory 2FA holding a user at setup.
 import { expect, test, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
-import { createUser, firstSignIn, hydrated, owner, signIn, signInAsOwner, signOut } from './session';
-
-test.describe.configure({ mode: 'serial' });
+import { ownServer } from './server';
+import { createUser, firstSignIn, hydrated, owner, signIn, signInAsOwner, signOut, unique } from './session';
 
 const chosen = 'Quiet-Harbour-Lantern-27';
 
@@ -47,10 +46,11 @@ async function enterCode(page: Page, code: string) {
 }
 
 test('a user sets up 2FA, then signs in with a code and with a backup code', async ({ page }) => {
+  const alan = unique('alan');
   await signInAsOwner(page);
-  await createUser(page, 'alan', null);
+  await createUser(page, alan, null);
   await signOut(page);
-  await firstSignIn(page, 'alan', chosen);
+  await firstSignIn(page, alan, chosen);
 
   await page.goto('/profile');
   await hydrated(page);
@@ -60,18 +60,18 @@ test('a user sets up 2FA, then signs in with a code and with a backup code', asy
   const phone = await setUpTwoFactor(page);
   await signOut(page);
 
-  await signIn(page, 'alan', chosen);
+  await signIn(page, alan, chosen);
   await enterCode(page, nextCode(phone));
   await signOut(page);
 
-  await signIn(page, 'alan', chosen);
+  await signIn(page, alan, chosen);
   await enterCode(page, phone.codes[0]);
   await page.goto('/profile');
   await expect(page.getByRole('region', { name: 'Two-factor authentication' })).toContainText('9 of 10 backup codes left.');
   await signOut(page);
 
   // A spent backup code is refused.
-  await signIn(page, 'alan', chosen);
+  await signIn(page, alan, chosen);
   await expect(page).toHaveURL(/\/login\/code/);
   await hydrated(page);
   await page.getByLabel('Authentication code').fill(phone.codes[0]);
@@ -80,48 +80,55 @@ test('a user sets up 2FA, then signs in with a code and with a backup code', asy
   await signOut(page);
 });
 
-test('mandatory 2FA makes a user set it up at their next sign-in', async ({ page }) => {
-  await signInAsOwner(page);
-  await createUser(page, 'hopper', null);
+// Mandatory 2FA holds every sign-in on the server, and the owner turns on 2FA of their own:
+// on a server of its own, so no other spec meets either.
+test.describe('mandatory 2FA', () => {
+  ownServer('mandatory-2fa', Number(process.env.GATEHOUSE_E2E_MANDATORY_2FA_PORT ?? 3713));
 
-  // The owner has no 2FA yet, so may not require it of everyone.
-  await page.goto('/settings');
-  await hydrated(page);
-  await page.getByLabel('Require two-factor authentication').check();
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByRole('alert')).toContainText('for your own account');
+  test('mandatory 2FA makes a user set it up at their next sign-in', async ({ page }) => {
+    const hopper = unique('hopper');
+    await signInAsOwner(page);
+    await createUser(page, hopper, null);
 
-  await page.goto('/profile');
-  await hydrated(page);
-  await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
-  const ownerPhone = await setUpTwoFactor(page);
-  await page.goto('/settings');
-  await hydrated(page);
-  await page.getByLabel('Require two-factor authentication').check();
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByText('Saved.')).toBeVisible();
-  await signOut(page);
+    // The owner has no 2FA yet, so may not require it of everyone.
+    await page.goto('/settings');
+    await hydrated(page);
+    await page.getByLabel('Require two-factor authentication').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('alert')).toContainText('for your own account');
 
-  // Hopper chooses a password, then is held at setup until 2FA is on.
-  await firstSignIn(page, 'hopper', chosen, 'Two-factor authentication');
-  await expect(page.getByText('This server requires two-factor authentication')).toBeVisible();
-  await page.goto('/users');
-  await expect(page).toHaveURL(/\/two-factor$/);
-  await setUpTwoFactor(page);
-  await signOut(page);
+    await page.goto('/profile');
+    await hydrated(page);
+    await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
+    const ownerPhone = await setUpTwoFactor(page);
+    await page.goto('/settings');
+    await hydrated(page);
+    await page.getByLabel('Require two-factor authentication').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText('Saved.')).toBeVisible();
+    await signOut(page);
 
-  // Put the server back as the other specs expect it: 2FA optional, the owner without it.
-  await signIn(page, owner.username, owner.password);
-  await enterCode(page, ownerPhone.codes[0]);
-  await page.goto('/settings');
-  await hydrated(page);
-  await page.getByLabel('Require two-factor authentication').uncheck();
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByText('Saved.')).toBeVisible();
-  await page.goto('/profile');
-  await hydrated(page);
-  const section = page.getByRole('region', { name: 'Two-factor authentication' });
-  await section.getByLabel('Your password').fill(owner.password);
-  await section.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
-  await expect(section).toContainText('Off.');
+    // Hopper chooses a password, then is held at setup until 2FA is on.
+    await firstSignIn(page, hopper, chosen, 'Two-factor authentication');
+    await expect(page.getByText('This server requires two-factor authentication')).toBeVisible();
+    await page.goto('/users');
+    await expect(page).toHaveURL(/\/two-factor$/);
+    await setUpTwoFactor(page);
+    await signOut(page);
+
+    // The owner signs in with a backup code, makes 2FA optional again and turns their own off.
+    await signIn(page, owner.username, owner.password);
+    await enterCode(page, ownerPhone.codes[0]);
+    await page.goto('/settings');
+    await hydrated(page);
+    await page.getByLabel('Require two-factor authentication').uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText('Saved.')).toBeVisible();
+    await page.goto('/profile');
+    await hydrated(page);
+    const section = page.getByRole('region', { name: 'Two-factor authentication' });
+    await section.getByLabel('Your password').fill(owner.password);
+    await section.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+    await expect(section).toContainText('Off.');
+  });
 });

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::keys;
 use clap::{Parser, Subcommand};
 use directory::users::NewUser;
-use directory::{Actor, Directory, Role, SecretString, Status, SystemClock, Username};
+use directory::{Actor, Clock, Directory, Role, SecretString, Status, SystemClock, Username};
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -97,11 +97,20 @@ impl From<String> for Failure {
 
 /// Opens the directory the way every command does: secret key, connection, migrations.
 pub async fn open_directory(config: &Config) -> Result<Directory, Failure> {
+    open_directory_with_clock(config, Arc::new(SystemClock)).await
+}
+
+/// [`open_directory`] reading the time from `clock`: the integration tests pass a clock
+/// they move, so nothing in the binary can set the time.
+pub async fn open_directory_with_clock(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+) -> Result<Directory, Failure> {
     let secret_key = keys::load_or_create(config)?;
     let options = directory::Options {
         database_url: config.database_url.clone(),
         secret_key,
-        clock: Arc::new(SystemClock),
+        clock,
         base_url: config.base_url.clone(),
     };
     let dir = Directory::open(options).await.map_err(|e| {

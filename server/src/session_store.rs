@@ -60,7 +60,10 @@ fn backend(err: directory::Error) -> session_store::Error {
 }
 
 /// Copies what the directory queries by (whose session, from where) out of the session data.
-fn to_record(record: &Record) -> Result<SessionRecord, session_store::Error> {
+/// tower-sessions dates the expiry by the wall clock; it is stored on the directory's clock,
+/// the one that judges what has expired, so a session lasts its week however that clock is
+/// set (a test's clock may be days ahead of the wall).
+fn to_record(dir: &Directory, record: &Record) -> Result<SessionRecord, session_store::Error> {
     let text = |key: &str| {
         record
             .data
@@ -76,7 +79,7 @@ fn to_record(record: &Record) -> Result<SessionRecord, session_store::Error> {
             .and_then(|v| serde_json::from_value(v.clone()).ok()),
         data: serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?,
-        expires_at: record.expiry_date,
+        expires_at: dir.now() + (record.expiry_date - time::OffsetDateTime::now_utc()),
         ip: text(IP_KEY),
         user_agent: text(USER_AGENT_KEY).map(|ua| ua.chars().take(256).collect()),
     })
@@ -90,7 +93,7 @@ impl SessionStore for DbSessionStore {
             if self
                 .dir
                 .sessions()
-                .create(&to_record(record)?)
+                .create(&to_record(&self.dir, record)?)
                 .await
                 .map_err(backend)?
             {
@@ -106,7 +109,7 @@ impl SessionStore for DbSessionStore {
         }
         self.dir
             .sessions()
-            .save(&to_record(record)?)
+            .save(&to_record(&self.dir, record)?)
             .await
             .map_err(backend)
     }

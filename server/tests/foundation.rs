@@ -311,6 +311,23 @@ async fn sign_out_ends_the_session() {
 }
 
 #[tokio::test]
+async fn sessions_end_a_week_after_sign_in_by_the_servers_clock() {
+    let app = TestApp::spawn().await;
+    app.setup_owner(&client()).await;
+    // Far from the wall clock, so a session dated by the wall clock would already be over.
+    app.advance(time::Duration::days(30));
+    let browser = client();
+    assert_eq!(app.login(&browser, "ada", PASSWORD).await.status(), 200);
+    app.advance(time::Duration::days(6));
+    let res = browser.get(app.url("/profile")).send().await.unwrap();
+    assert_eq!(res.status(), 200, "six days after sign-in");
+    app.advance(time::Duration::days(1) + time::Duration::minutes(1));
+    let res = browser.get(app.url("/profile")).send().await.unwrap();
+    assert_eq!(res.status(), 303, "a week after sign-in");
+    assert_eq!(location(&res), "/login?next=/profile");
+}
+
+#[tokio::test]
 async fn the_activity_log_records_sign_ins_and_failures() {
     let app = TestApp::spawn().await;
     let browser = client();

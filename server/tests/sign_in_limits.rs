@@ -44,7 +44,7 @@ async fn ten_wrong_codes_in_a_row_void_the_half_done_sign_in() {
     let (key, _) = enable_2fa(&app, &bob).await;
     let attacker = half_signed_in(&app, "bob").await;
     let other = half_signed_in(&app, "bob").await;
-    let wrong = wrong_code(&key);
+    let wrong = wrong_code(&app, &key);
     for attempt in 1..=9 {
         let (status, body) = call(&app, &attacker, "login_code", &[("code", &wrong)]).await;
         assert_eq!(
@@ -61,7 +61,7 @@ async fn ten_wrong_codes_in_a_row_void_the_half_done_sign_in() {
     );
     // The right code no longer completes this sign-in, nor any other begun before the void.
     for c in [&attacker, &other] {
-        let (status, body) = call(&app, c, "login_code", &[("code", &next_code(&key))]).await;
+        let (status, body) = call(&app, c, "login_code", &[("code", &next_code(&app, &key))]).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (401, Some("sign_in_expired")),
@@ -80,9 +80,15 @@ async fn ten_wrong_codes_in_a_row_void_the_half_done_sign_in() {
         voided[0]
     );
     // The password step again (the code bucket refills one code per six seconds), then a code.
-    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    app.advance(time::Duration::seconds(7));
     let fresh = half_signed_in(&app, "bob").await;
-    let (status, body) = call(&app, &fresh, "login_code", &[("code", &next_code(&key))]).await;
+    let (status, body) = call(
+        &app,
+        &fresh,
+        "login_code",
+        &[("code", &next_code(&app, &key))],
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(me(&app, &fresh).await["username"], "bob");
 }
@@ -97,7 +103,7 @@ async fn too_many_wrong_codes_a_day_lock_second_factor_sign_in_and_mail_everyone
     let bob = signed_in(&app, "bob").await;
     let (key, codes) = enable_2fa(&app, &bob).await;
     let attacker = half_signed_in(&app, "bob").await;
-    let wrong = wrong_code(&key);
+    let wrong = wrong_code(&app, &key);
     for _ in 0..2 {
         let (status, _) = call(&app, &attacker, "login_code", &[("code", &wrong)]).await;
         assert_eq!(status, 422);
@@ -112,7 +118,7 @@ async fn too_many_wrong_codes_a_day_lock_second_factor_sign_in_and_mail_everyone
     assert!((3500..=3600).contains(&wait), "{wait}");
     // While locked, right codes (TOTP or backup) are refused too, from any sign-in.
     let owner_of_account = half_signed_in(&app, "bob").await;
-    for code in [next_code(&key), codes[0].clone()] {
+    for code in [next_code(&app, &key), codes[0].clone()] {
         let (status, body) = call(&app, &owner_of_account, "login_code", &[("code", &code)]).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
@@ -242,7 +248,13 @@ async fn changing_the_password_or_second_factor_signs_out_every_other_session() 
     // New backup codes end every other session too.
     let other = client();
     app.login(&other, "bob", new_password).await;
-    let (status, body) = call(&app, &other, "login_code", &[("code", &next_code(&key))]).await;
+    let (status, body) = call(
+        &app,
+        &other,
+        "login_code",
+        &[("code", &next_code(&app, &key))],
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = call(&app, &bob, "mfa_backup_codes", &[]).await;
     assert_eq!(status, 200, "{body}");

@@ -148,6 +148,17 @@ pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
             config.http_addr
         )
     })?;
+    serve_on(listener, config, dir, shutdown_signal()).await
+}
+
+/// Serves on a bound listener until `shutdown` completes, then finishes the requests in
+/// flight. The integration tests run the server in their own process through this.
+pub async fn serve_on(
+    listener: TcpListener,
+    config: Config,
+    dir: Directory,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let mut config = config;
     if !config.base_url_set {
@@ -180,7 +191,7 @@ pub async fn serve(config: Config, dir: Directory) -> Result<(), String> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .map_err(|e| format!("server error: {e}"));
     sweeper.abort();

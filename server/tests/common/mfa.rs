@@ -2,7 +2,7 @@
 
 use super::{TestApp, call};
 use directory::totp::TotpKey;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 /// Sets up 2FA for the client's user as the page does; returns the key and the backup codes.
 pub async fn enable_2fa(app: &TestApp, c: &reqwest::Client) -> (TotpKey, Vec<String>) {
@@ -10,13 +10,19 @@ pub async fn enable_2fa(app: &TestApp, c: &reqwest::Client) -> (TotpKey, Vec<Str
     assert_eq!(status, 200, "{setup}");
     let key = TotpKey::from_base32(setup["key"].as_str().unwrap()).expect("a base32 key");
     assert!(setup["qr_svg"].as_str().unwrap().starts_with("<svg"));
-    let (status, body) = call(app, c, "mfa_setup_confirm", &[("code", &wrong_code(&key))]).await;
+    let (status, body) = call(
+        app,
+        c,
+        "mfa_setup_confirm",
+        &[("code", &wrong_code(app, &key))],
+    )
+    .await;
     assert_eq!(
         (status, body["error"]["field"].as_str()),
         (422, Some("code")),
         "{body}"
     );
-    let code = key.code_at(now());
+    let code = key.code_at(app.now());
     let (status, codes) = call(app, c, "mfa_setup_confirm", &[("code", &code)]).await;
     assert_eq!(status, 200, "{codes}");
     let codes: Vec<String> = serde_json::from_value(codes).unwrap();
@@ -24,20 +30,17 @@ pub async fn enable_2fa(app: &TestApp, c: &reqwest::Client) -> (TotpKey, Vec<Str
     (key, codes)
 }
 
-pub fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
 /// The next step's code: the one used at setup is spent, and the drift window accepts the
-/// next step at once, so no test waits 30 seconds.
-pub fn next_code(key: &TotpKey) -> String {
-    key.code_at(now() + Duration::seconds(30))
+/// next step at once. The server's clock stands still, so this is the same code until the
+/// test moves the clock.
+pub fn next_code(app: &TestApp, key: &TotpKey) -> String {
+    key.code_at(app.now() + Duration::seconds(30))
 }
 
 /// A six-digit code that is none of the codes the window would accept now.
-pub fn wrong_code(key: &TotpKey) -> String {
+pub fn wrong_code(app: &TestApp, key: &TotpKey) -> String {
     let window: Vec<String> = (-2..=2)
-        .map(|step| key.code_at(now() + Duration::seconds(30 * step)))
+        .map(|step| key.code_at(app.now() + Duration::seconds(30 * step)))
         .collect();
     (0..10)
         .map(|d| d.to_string().repeat(6))

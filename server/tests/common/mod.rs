@@ -1,20 +1,25 @@
-//! The one test harness: starts the real `gatehouse` binary on an ephemeral port with a fresh
-//! database (SQLite, or PostgreSQL when `GATEHOUSE_TEST_BACKEND=postgres`), and talks to it
-//! over HTTP like a browser would.
+//! The one test harness: runs the `gatehouse` server in this process on an ephemeral port
+//! with a fresh database (SQLite, or PostgreSQL when `GATEHOUSE_TEST_BACKEND=postgres`) and a
+//! clock the test moves, and talks to it over HTTP like a browser would. The command line
+//! still runs as the real binary (on the real clock).
 
 #![allow(dead_code)]
 
 pub mod mfa;
+mod server;
 pub mod smtp;
 pub mod twin;
 
+use directory::{Clock, FixedClock};
+use gatehouse::config::Config;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use time::OffsetDateTime;
 
 pub const PASSWORD: &str = "Correct-Horse-Battery-9";
 
@@ -33,9 +38,11 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     pub database_url: String,
     backend: Backend,
-    /// Variables this test adds to the server's environment (an SMTP server, say).
+    /// Variables this test adds to the server's configuration (an SMTP server, say).
     extra_env: Vec<(String, String)>,
-    child: Option<Child>,
+    /// The server's only source of "now"; it stands still until the test moves it.
+    clock: FixedClock,
+    server: Option<server::Server>,
     _tmp: TempDir,
 }
 
@@ -75,7 +82,8 @@ impl TestApp {
         Self::spawn_with(&[]).await
     }
 
-    /// Starts a server on a new, empty database with extra environment variables.
+    /// Starts a server on a new, empty database with extra configuration, given as the
+    /// environment variables the binary reads (`GATEHOUSE_SMTP_URL`, say).
     pub async fn spawn_with(env: &[(&str, &str)]) -> Self {
         let tmp = TempDir(std::env::temp_dir().join(format!("gatehouse-test-{}", unique_name())));
         std::fs::create_dir_all(&tmp.0).unwrap();
@@ -114,104 +122,90 @@ impl TestApp {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
-            child: None,
+            // Today, so cookies and anything dated by the wall clock agree with the server.
+            clock: FixedClock::new(OffsetDateTime::now_utc()),
+            server: None,
             _tmp: tmp,
         };
         app.start();
         app
     }
 
-    /// The environment every run of the binary gets: this test's database and data dir only.
+    /// The variables every run gets: this test's database and data dir only, then its own.
+    fn vars(&self) -> Vec<(String, String)> {
+        let data_dir = self.data_dir.to_string_lossy();
+        let mut vars: Vec<(String, String)> = [
+            ("GATEHOUSE_DATABASE_URL", self.database_url.as_str()),
+            ("GATEHOUSE_DATA_DIR", data_dir.as_ref()),
+            ("GATEHOUSE_HTTP_ADDR", "127.0.0.1:0"),
+            ("GATEHOUSE_LDAP_ADDR", ""),
+            ("GATEHOUSE_LDAPS_ADDR", ""),
+            ("RUST_LOG", "info"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        vars.extend(self.extra_env.iter().cloned());
+        vars
+    }
+
+    /// The server's configuration, read from [`TestApp::vars`] as the binary reads its
+    /// environment.
+    fn config(&self) -> Config {
+        let env: HashMap<String, String> = self.vars().into_iter().collect();
+        Config::from_sources(&env, &HashMap::new())
+            .unwrap_or_else(|e| panic!("bad test configuration: {}: {}", e.name, e.message))
+    }
+
+    /// A run of the real binary against this test's database, with the real clock.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
         cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("GATEHOUSE_DATABASE_URL", &self.database_url)
-            .env("GATEHOUSE_DATA_DIR", &self.data_dir)
-            .env("GATEHOUSE_HTTP_ADDR", "127.0.0.1:0")
-            .env("GATEHOUSE_LDAP_ADDR", "")
-            .env("GATEHOUSE_LDAPS_ADDR", "")
-            .env("RUST_LOG", "info");
-        for (key, value) in &self.extra_env {
+            .env("PATH", std::env::var("PATH").unwrap_or_default());
+        for (key, value) in self.vars() {
             cmd.env(key, value);
         }
         cmd
     }
 
     fn start(&mut self) {
-        let mut child = self
-            .command()
-            .arg("serve")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start gatehouse");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut sent = false;
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if !sent {
-                    if let Some(rest) = line.split("listening on http://").nth(1) {
-                        let addr = rest
-                            .split_whitespace()
-                            .next()
-                            .unwrap_or_default()
-                            .to_string();
-                        let _ = tx.send(Ok(addr));
-                        sent = true;
-                        continue;
-                    }
-                    if line.contains("ERROR") || line.starts_with("gatehouse:") {
-                        let _ = tx.send(Err(line.clone()));
-                    }
-                }
-                if std::env::var_os("GATEHOUSE_TEST_LOG").is_some() {
-                    eprintln!("[server] {line}");
-                }
-            }
-            let _ = tx.send(Err("server exited before listening".into()));
-        });
-        let addr = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(Ok(addr)) => addr,
-            Ok(Err(line)) => panic!("gatehouse failed to start: {line}"),
-            Err(_) => panic!("gatehouse did not start within 60 s"),
-        };
-        self.base_url = format!("http://{addr}");
-        self.child = Some(child);
+        let server = server::Server::start(self.config(), self.clock.clone());
+        self.base_url = format!("http://{}", server.addr);
+        self.server = Some(server);
     }
 
-    /// Stops the server with SIGTERM (a graceful shutdown) and waits for it to exit.
+    /// Stops the server gracefully (as on SIGTERM) and waits for it to finish.
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = Command::new("kill")
-                .arg("-TERM")
-                .arg(child.id().to_string())
-                .status();
-            let deadline = Instant::now() + Duration::from_secs(20);
-            loop {
-                match child.try_wait() {
-                    Ok(Some(status)) => {
-                        assert!(
-                            status.success(),
-                            "gatehouse exited with {status} after SIGTERM"
-                        );
-                        return;
-                    }
-                    _ if Instant::now() > deadline => {
-                        let _ = child.kill();
-                        panic!("gatehouse did not stop within 20 s of SIGTERM");
-                    }
-                    _ => std::thread::sleep(Duration::from_millis(50)),
-                }
-            }
+        if let Some(mut server) = self.server.take() {
+            server.stop(Duration::from_secs(20));
         }
     }
 
-    /// Stops and starts the server on the same database and data dir (the port changes).
+    /// Stops and starts the server on the same database, data dir and clock (the port
+    /// changes).
     pub fn restart(&mut self) {
         self.stop();
         self.start();
+    }
+
+    /// The clock the server reads; it moves only when the test moves it.
+    pub fn clock(&self) -> &FixedClock {
+        &self.clock
+    }
+
+    /// What the server takes for now.
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// Moves the server's clock forward (or back, for a negative duration).
+    pub fn advance(&self, by: time::Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Sets the server's clock.
+    pub fn set_time(&self, at: OffsetDateTime) {
+        self.clock.set(at);
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -268,6 +262,7 @@ impl TestApp {
     }
 
     /// Runs the binary with arguments against this test's database; returns (code, stdout, stderr).
+    /// Afterwards the server's clock is at least the wall clock (see below).
     pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         use std::io::Write;
         let mut child = self
@@ -284,20 +279,29 @@ impl TestApp {
         }
         drop(input);
         let out = child.wait_with_output().unwrap();
+        self.catch_up_with_the_wall_clock();
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     }
+
+    /// The binary dates what it writes by the wall clock, which runs on while the server's
+    /// stands still: bring the server's clock up to the wall clock (never back), so nothing
+    /// the server writes next is older than what the command wrote.
+    fn catch_up_with_the_wall_clock(&self) {
+        let wall = OffsetDateTime::now_utc();
+        if wall > self.now() {
+            self.set_time(wall);
+        }
+    }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        // Stop the server before its database goes.
+        drop(self.server.take());
         if let Backend::Postgres {
             admin_url,
             database,
@@ -425,25 +429,6 @@ pub async fn groups_id(app: &TestApp, c: &reqwest::Client, name: &str) -> String
         .as_str()
         .unwrap()
         .to_string()
-}
-
-/// Runs one statement on the test's database behind the server's back: only to move a
-/// stored time into the past, which no test can wait for.
-pub async fn backdate(app: &TestApp, table: &str, column: &str, days: i64, key: (&str, &str)) {
-    use sea_orm::ConnectionTrait;
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-    let db = sea_orm::Database::connect(&app.database_url)
-        .await
-        .expect("connect to the test database");
-    let past = time::OffsetDateTime::now_utc() - time::Duration::days(days);
-    let stmt = Query::update()
-        .table(Alias::new(table))
-        .value(Alias::new(column), past)
-        .and_where(Expr::col(Alias::new(key.0)).eq(key.1))
-        .to_owned();
-    let result = db.execute(&stmt).await.expect("backdate");
-    assert_eq!(result.rows_affected(), 1, "backdate {table}.{column}");
-    let _ = db.close().await;
 }
 
 /// A server whose mail goes to a fresh SMTP sink, with the owner `ada` signed in.
