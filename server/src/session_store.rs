@@ -44,11 +44,11 @@ impl DbSessionStore {
     }
 
     /// Whether saving `record` would change only its expiry, and by less than [`TOUCH_EVERY`].
-    fn unchanged(&self, record: &Record) -> bool {
+    fn unchanged(&self, record: &Record, stored: &SessionRecord) -> bool {
         let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
         match loaded.remove(&record.id) {
             Some((data, expires_at)) => {
-                data == record.data && record.expiry_date - expires_at < TOUCH_EVERY
+                data == record.data && stored.expires_at - expires_at < TOUCH_EVERY
             }
             None => false,
         }
@@ -104,14 +104,11 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        if self.unchanged(record) {
+        let stored = to_record(&self.dir, record)?;
+        if self.unchanged(record, &stored) {
             return Ok(());
         }
-        self.dir
-            .sessions()
-            .save(&to_record(&self.dir, record)?)
-            .await
-            .map_err(backend)
+        self.dir.sessions().save(&stored).await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -47,7 +47,7 @@ async fn a_server_function_and_the_avatar_route_refuse_alike() {
     let app = TestApp::spawn().await;
     owner(&app).await;
     let stranger = client();
-    let (fn_status, fn_body) = call(&app, &stranger, "profile_update", &[]).await;
+    let (fn_status, fn_body) = call(&app, &stranger, "profile", &[]).await;
     let part = reqwest::multipart::Part::bytes(tiny_png()).file_name("a.png");
     let form = reqwest::multipart::Form::new().part("avatar", part);
     let res = post_avatar(&app, &stranger, form).await;

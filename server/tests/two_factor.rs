@@ -57,7 +57,7 @@ async fn a_half_signed_in_session_grants_nothing_until_the_code() {
     app.login(&second, "ada", PASSWORD).await;
     let (status, body) = call(&app, &second, "login_code", &[("code", &code)]).await;
     assert_eq!(
-        (status, body["field"].as_str()),
+        (status, body["error"]["field"].as_str()),
         (422, Some("code")),
         "a replayed code: {body}"
     );
