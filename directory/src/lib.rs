@@ -3,49 +3,27 @@
 //! Every change takes one way through: a transport builds an [`policy::Actor`], calls one
 //! service method here, the service asks [`policy::require`] once, then writes the change and its
 //! audit row in one transaction. This crate knows no HTTP, no UI and no LDAP.
+//!
+//! The modules stand in three layers, each calling only downward (`tests/layers.rs` keeps it so):
+//! [`core`] is pure (no database), [`store`] holds the storage helpers several services share,
+//! and the services sit on top in folders by concern. Their old flat paths (`directory::users`,
+//! …) are re-exported here, so the doors outside the crate need not know the folders.
 
-pub mod abilities;
-pub mod audit;
-pub mod auth;
-pub mod avatars;
-mod backup_codes;
-mod cache;
-pub mod changes;
-pub mod clock;
-mod db;
+pub mod access;
+pub mod core;
 pub mod entities;
-pub mod error;
-pub mod groups;
-pub mod identity;
-pub mod ids;
-pub mod invites;
-pub mod mail;
-pub mod mfa;
-mod mfa_guard;
+pub mod instance;
 pub mod migrations;
-pub mod outbox;
-pub mod password_policy;
-pub mod passwords;
-pub mod policy;
-mod posix_ids;
-pub mod profile;
-pub mod qr;
-pub mod rate_limit;
-pub mod recovery;
-pub mod registration;
-mod sealed;
-pub mod secrets;
-pub mod sessions;
-pub mod settings;
-pub mod setup;
-pub mod signups;
-pub mod temp_logins;
-pub mod tokens;
-pub mod totp;
-pub mod user_admin;
-pub mod user_list;
-mod user_tokens;
-pub mod users;
+pub mod onboarding;
+pub mod people;
+pub mod store;
+
+pub use access::{abilities, auth, identity, mfa, rate_limit, recovery, sessions, temp_logins};
+pub use core::{clock, error, ids, mail, passwords, policy, qr, secrets, tokens, totp};
+pub use instance::{outbox, settings, setup};
+pub use onboarding::{invites, registration, signups};
+pub use people::{avatars, groups, profile, user_admin, user_list, users};
+pub use store::{audit, changes, password_policy};
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, Kind as ErrorKind, Result};
@@ -53,125 +31,13 @@ pub use identity::{Facts, Hold, Resolved};
 pub use ids::{Email, GroupId, UserId, Username};
 pub use policy::{Actor, Impersonator, Permission, Principal, Role};
 pub use secrets::{SecretKey, SecretString};
-pub use users::{Status, User};
+pub use store::handle::{Directory, Options};
+pub use store::user_rows::{Status, User};
 pub use vocab::rules;
 
-use sea_orm::DatabaseConnection;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
-use time::OffsetDateTime;
-use tokio::sync::Notify;
-
-/// How to open the directory.
-pub struct Options {
-    /// `sqlite://…` or `postgres://…`.
-    pub database_url: String,
-    pub secret_key: SecretKey,
-    pub clock: Arc<dyn Clock>,
-    /// The public URL every emailed link starts with (`GATEHOUSE_BASE_URL`).
-    pub base_url: String,
-}
-
-/// The handle every transport shares: database, clock and secrets. Cheap to clone; the
-/// services are views on it (`dir.users()`, `dir.auth()`, …).
-#[derive(Clone)]
-pub struct Directory(Arc<Inner>);
-
-struct Inner {
-    db: DatabaseConnection,
-    clock: Arc<dyn Clock>,
-    secret_key: SecretKey,
-    /// A hash to verify against when the account does not exist, so both answers cost the same.
-    decoy_hash: String,
-    /// Set once an owner exists. Setup can never be undone, so every process may cache a `true`.
-    setup_complete: AtomicBool,
-    base_url: RwLock<String>,
-    /// Woken after a mail is queued, so this process's sender need not wait for its poll.
-    mail_waiting: Arc<Notify>,
-    /// The "directory changed" signal and the caches it clears.
-    changes: changes::Changes,
-    cache: cache::Cache,
-}
-
+/// The service views, one per concern. They live here, at the top, because each names a
+/// service; the handle itself ([`store::handle`]) stays below them all.
 impl Directory {
-    /// Connects to the database. Does not migrate: call [`Directory::migrate`] for that.
-    pub async fn open(options: Options) -> Result<Self> {
-        let db = db::connect(&options.database_url).await?;
-        let decoy_hash = tokio::task::spawn_blocking(passwords::decoy_hash)
-            .await
-            .map_err(|e| Error::Internal(format!("decoy hash task: {e}")))??;
-        Ok(Self(Arc::new(Inner {
-            db,
-            clock: options.clock,
-            secret_key: options.secret_key,
-            decoy_hash,
-            setup_complete: AtomicBool::new(false),
-            base_url: RwLock::new(options.base_url.trim_end_matches('/').to_string()),
-            mail_waiting: Arc::new(Notify::new()),
-            // Nothing is cached until [`Directory::watch_changes`] hears changes.
-            changes: changes::Changes::new(false),
-            cache: cache::Cache::default(),
-        })))
-    }
-
-    /// Applies pending migrations; safe to run from several processes at once.
-    pub async fn migrate(&self) -> Result<()> {
-        db::migrate(&self.0.db).await
-    }
-
-    /// Answers whether the database can be reached (for `/readyz`).
-    pub async fn ping(&self) -> Result<()> {
-        self.0.db.ping().await.map_err(Error::from)
-    }
-
-    pub async fn close(&self) -> Result<()> {
-        self.0.db.clone().close().await.map_err(Error::from)
-    }
-
-    pub fn now(&self) -> OffsetDateTime {
-        self.0.clock.now()
-    }
-
-    pub fn secret_key(&self) -> &SecretKey {
-        &self.0.secret_key
-    }
-
-    /// The public URL links in mails start with, without a trailing slash.
-    pub fn base_url(&self) -> String {
-        self.0
-            .base_url
-            .read()
-            .map(|url| url.clone())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
-    }
-
-    /// Sets the public URL once the listening port is known (when it was not configured).
-    pub fn set_base_url(&self, url: &str) {
-        let mut guard = self
-            .0
-            .base_url
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *guard = url.trim_end_matches('/').to_string();
-    }
-
-    /// What the mail sender waits on between polls.
-    pub fn mail_waiting(&self) -> Arc<Notify> {
-        self.0.mail_waiting.clone()
-    }
-
-    pub(crate) fn wake_mailer(&self) {
-        self.0.mail_waiting.notify_one();
-    }
-
-    pub fn backend_name(&self) -> &'static str {
-        match self.0.db.get_database_backend() {
-            sea_orm::DbBackend::Postgres => "postgres",
-            sea_orm::DbBackend::Sqlite => "sqlite",
-            _ => "other",
-        }
-    }
-
     pub fn users(&self) -> users::Users<'_> {
         users::Users { dir: self }
     }
@@ -230,37 +96,5 @@ impl Directory {
 
     pub fn registration(&self) -> registration::Registration<'_> {
         registration::Registration { dir: self }
-    }
-
-    pub(crate) fn db(&self) -> &DatabaseConnection {
-        &self.0.db
-    }
-
-    pub(crate) fn changes(&self) -> &changes::Changes {
-        &self.0.changes
-    }
-
-    pub(crate) fn cache(&self) -> &cache::Cache {
-        &self.0.cache
-    }
-
-    pub(crate) fn decoy_hash(&self) -> &str {
-        &self.0.decoy_hash
-    }
-
-    pub(crate) fn setup_flag(&self) -> bool {
-        self.0.setup_complete.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn mark_setup_complete(&self) {
-        self.0.setup_complete.store(true, Ordering::Release);
-    }
-}
-
-impl std::fmt::Debug for Directory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Directory")
-            .field("backend", &self.backend_name())
-            .finish_non_exhaustive()
     }
 }

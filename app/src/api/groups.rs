@@ -59,7 +59,7 @@ pub async fn get_group(id: String) -> Result<GroupDetail, AppError> {
     let dir = crate::ssr::directory()?;
     let id = parse_group_id(&id)?;
     let group = dir.groups().get(&actor, id).await?;
-    let query = directory::users::ListQuery {
+    let query = directory::user_list::ListQuery {
         group: Some(id),
         per_page: super::PER_PAGE,
         ..Default::default()

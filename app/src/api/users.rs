@@ -115,8 +115,9 @@ pub(crate) fn details(
 fn list_query(
     actor: &directory::Actor,
     filter: &UserFilter,
-) -> Result<directory::users::ListQuery, AppError> {
-    use directory::users::{ListQuery, SortKey, Status};
+) -> Result<directory::user_list::ListQuery, AppError> {
+    use directory::user_list::{ListQuery, SortKey};
+    use directory::users::Status;
     // Whoever may not list users hears that first, whatever the filter says.
     directory::policy::require(actor, directory::Permission::UsersRead)?;
     let blank = |s: &str| s.trim().is_empty();

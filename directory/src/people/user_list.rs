@@ -1,0 +1,170 @@
+//! The users list: filters, order and paging, shared by the UI, the API and the bench.
+
+use crate::entities::{group_members, users};
+use crate::error::Result;
+use crate::ids::GroupId;
+use crate::policy::{self, Actor, Permission, Role};
+use crate::store::user_rows::{Status, User};
+use crate::users::Users;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+
+/// What the users list can be ordered by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    Username,
+    Name,
+    Email,
+    Created,
+    LastLogin,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 5] = [
+        Self::Username,
+        Self::Name,
+        Self::Email,
+        Self::Created,
+        Self::LastLogin,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Username => "username",
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Created => "created",
+            Self::LastLogin => "last_login",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|key| key.name() == name)
+    }
+
+    fn column(self) -> users::Column {
+        match self {
+            Self::Username => users::Column::Username,
+            Self::Name => users::Column::DisplayName,
+            Self::Email => users::Column::Email,
+            Self::Created => users::Column::CreatedAt,
+            Self::LastLogin => users::Column::LastLoginAt,
+        }
+    }
+}
+
+/// Filters, order and paging for the users list.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    /// Matched against username, names and email.
+    pub search: Option<String>,
+    pub status: Option<Status>,
+    pub role: Option<Role>,
+    pub group: Option<GroupId>,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UserPage {
+    pub users: Vec<User>,
+    pub total: u64,
+}
+
+/// Builds the list's filter from the query; shared by the count and the page.
+fn list_filter(query: &ListQuery) -> Condition {
+    let mut filter = Condition::all();
+    if let Some(term) = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
+        let like = |column: users::Column| {
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        filter = filter.add(
+            Condition::any()
+                .add(like(users::Column::Username))
+                .add(like(users::Column::Email))
+                .add(like(users::Column::DisplayName))
+                .add(like(users::Column::FirstName))
+                .add(like(users::Column::LastName)),
+        );
+    }
+    if let Some(status) = query.status {
+        filter = filter.add(users::Column::Status.eq(status.name()));
+    }
+    if let Some(role) = query.role {
+        filter = filter.add(users::Column::Role.eq(role.name()));
+    }
+    if let Some(group) = query.group {
+        let members = Query::select()
+            .column(group_members::Column::UserId)
+            .from(group_members::Entity)
+            .and_where(Expr::col(group_members::Column::GroupId).eq(group.0))
+            .to_owned();
+        filter = filter.add(Expr::col(users::Column::Id).in_subquery(members));
+    }
+    filter
+}
+
+impl Users<'_> {
+    /// Lists users matching the query, one page at a time, ordered as asked (then by
+    /// username, so pages never overlap).
+    pub async fn list(&self, actor: &Actor, query: ListQuery) -> Result<UserPage> {
+        policy::require(actor, Permission::UsersRead)?;
+        let per_page = query.per_page.clamp(1, 200);
+        let select = users::Entity::find().filter(list_filter(&query));
+        let total = select.clone().count(self.dir.db()).await?;
+        let order = if query.descending {
+            sea_orm::Order::Desc
+        } else {
+            sea_orm::Order::Asc
+        };
+        let mut select = select.order_by(query.sort.column(), order);
+        if query.sort != SortKey::Username {
+            select = select.order_by_asc(users::Column::Username);
+        }
+        let rows = select
+            .offset(query.page.saturating_mul(per_page))
+            .limit(per_page)
+            .all(self.dir.db())
+            .await?;
+        let users = rows
+            .into_iter()
+            .map(User::from_row)
+            .collect::<Result<_>>()?;
+        Ok(UserPage { users, total })
+    }
+}
+
+/// Makes `%`, `_` and `\` in a search term match themselves.
+fn escape_like(term: &str) -> String {
+    let mut escaped = String::with_capacity(term.len());
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+    }
+}
