@@ -84,6 +84,9 @@ test('a user sets up 2FA, then signs in with a code and with a backup code', asy
 // on a server of its own, so no other spec meets either.
 test.describe('mandatory 2FA', () => {
   ownServer('mandatory-2fa', Number(process.env.GATEHOUSE_E2E_MANDATORY_2FA_PORT ?? 3713));
+  // On a server of its own this flow also makes the owner and a user and two second factors:
+  // about 40 s on a loaded 2-core machine.
+  test.setTimeout(90_000);
 
   test('mandatory 2FA makes a user set it up at their next sign-in', async ({ page }) => {
     const hopper = unique('hopper');
