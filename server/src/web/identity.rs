@@ -12,9 +12,22 @@ use directory::sessions::{IMPERSONATION_KEY, ImpersonationMark, USER_KEY};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
+/// The opening of every cookie door: a write must come from our own pages, then who is
+/// asking is resolved (see [`attach`]).
+pub async fn admit(state: &AppState, req: &mut Request) -> Result<Visitor, Response> {
+    if !super::origin::same_origin(req, &state.config.base_url) {
+        return Err(errors::plain(
+            axum::http::StatusCode::FORBIDDEN,
+            "cross_origin",
+            "Cross-origin requests are refused.",
+        ));
+    }
+    attach(state, req).await
+}
+
 /// Resolves the request's visitor and puts it into the request's extensions; a session whose
 /// user may no longer be signed in is ended here, so no door has to remember to check.
-pub async fn attach(state: &AppState, req: &mut Request) -> Result<Visitor, Response> {
+async fn attach(state: &AppState, req: &mut Request) -> Result<Visitor, Response> {
     let (session, mut facts) = facts(state, req);
     if let Some(session) = &session {
         facts.user = session

@@ -2,7 +2,7 @@
 //! open (sign-in, setup, one-time links) and pages for members get their own gate, chosen
 //! when the router is built rather than by looking at each request's path.
 
-use super::{AppState, Context, errors, first_run, identity, origin};
+use super::{AppState, Context, errors, first_run, identity};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{Request, State};
@@ -83,14 +83,7 @@ async fn member_gate(State(state): State<AppState>, req: Request, next: Next) ->
 /// Who is asking, then where they must go first: the step that holds them, setup before
 /// there is an owner, the sign-in page for a members' page.
 async fn gate(state: AppState, mut req: Request, next: Next, members_only: bool) -> Response {
-    if !origin::same_origin(&req, &state.config.base_url) {
-        return errors::plain(
-            StatusCode::FORBIDDEN,
-            "cross_origin",
-            "Cross-origin requests are refused.",
-        );
-    }
-    let visitor = match identity::attach(&state, &mut req).await {
+    let visitor = match identity::admit(&state, &mut req).await {
         Ok(visitor) => visitor,
         Err(response) => return response,
     };
