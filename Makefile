@@ -20,7 +20,7 @@ help:
 	@echo "make run    build and serve on http://127.0.0.1:3000 (SQLite in ./data)"
 	@echo "make test   unit, integration (SQLite + PostgreSQL) and Playwright tests"
 	@echo "make build  release binary (target/release/gatehouse) and site (target/site)"
-	@echo "make bench  users-list latency with 10,000 users on SQLite"
+	@echo "make bench  users-list latency with 10,000 users on SQLite; page weights and load times"
 
 ## Tools ------------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ browser:
 ## Build and run ----------------------------------------------------------------------
 
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	@if [ "$(TARGET_DIR)" != "$(CURDIR)/target" ]; then \
 	  mkdir -p target/release && ln -sfn "$(TARGET_DIR)/release/gatehouse" target/release/gatehouse; fi
 	@ls -l target/release/gatehouse target/site/pkg
@@ -88,8 +88,10 @@ test-e2e:
 ## Benchmarks --------------------------------------------------------------------------
 
 # A load client against the real release server; figures are per machine, so it prints which.
-bench:
+# Then each page's weight as transferred and its time to interactive, in Chromium.
+bench: build browser
 	cargo bench -p server --bench users_list
+	node end2end/weigh.mjs
 
 clean:
 	cargo clean

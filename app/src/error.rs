@@ -70,6 +70,33 @@ impl AppError {
         }
     }
 
+    /// The same error read from a page's address, where a plain form post (sent before the
+    /// bundle loaded, or from a page without one) is answered by a redirect back with the
+    /// error in the query. Anyone can write such a link, so only the code and field are
+    /// kept, and the words come from here: the real sign-in page never shows a stranger's
+    /// sentence.
+    pub fn from_address(self) -> Self {
+        let message = match (self.code.as_str(), self.field.as_deref()) {
+            ("invalid_credentials", _) => "Incorrect username or password.",
+            ("account_pending", _) => "This account is waiting for an administrator's approval.",
+            ("account_suspended", _) => "This account is suspended. Contact an administrator.",
+            ("account_inactive", _) => "This account cannot sign in.",
+            ("sign_in_expired", _) => "Your sign-in took too long. Enter your password again.",
+            ("rate_limited", _) => "Too many attempts. Wait a minute and try again.",
+            ("busy", _) => "The server is busy. Try again in a few seconds.",
+            ("invalid_input", Some("code")) => {
+                "That code is not right. Use the newest code from your app, or a backup code."
+            }
+            ("invalid_input", Some(_)) => "Check this field and try again.",
+            ("forbidden", _) => "You may not do that.",
+            _ => "That did not work. Please try again.",
+        };
+        Self {
+            message: message.to_string(),
+            ..self
+        }
+    }
+
     /// True when this error is about the named form field.
     pub fn is_about(&self, field: &str) -> bool {
         self.field.as_deref() == Some(field)

@@ -14,7 +14,7 @@ pub use vocab::rules;
 
 use components::layout::Dashboard;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::activity::ActivityPage;
@@ -45,6 +45,12 @@ pub const PUBLIC_LINK_PREFIXES: &[&str] = &["/invite/", "/reset/", "/verify-emai
 pub fn is_public_page(path: &str) -> bool {
     PUBLIC_PAGES.contains(&path) || PUBLIC_LINK_PREFIXES.iter().any(|p| path.starts_with(p))
 }
+
+/// Pages sent without the WASM bundle: the two sign-in steps, which every visitor and every
+/// app's sign-in redirect pass through first, so they load as a few KiB of HTML and CSS.
+/// Their forms post straight to their server functions, which answer with a redirect: to the
+/// next page, or back here with the error in the address, which the page shows.
+pub const SCRIPT_FREE_PAGES: &[&str] = &["/login", "/login/code"];
 
 /// Server functions that work before the owner exists (by endpoint name, under `/_fn/`).
 pub const SETUP_CALLS: &[&str] = &["setup", "setup_state"];
@@ -92,6 +98,8 @@ pub fn hold_refusal(hold: vocab::Hold) -> (&'static str, &'static str) {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    let scripts = !SCRIPT_FREE_PAGES.contains(&request_path().as_str());
+    let stylesheet = options.clone();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -100,15 +108,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <link rel="stylesheet" href="/pkg/gatehouse.css"/>
-                <HydrationScripts options/>
+                <HashedStylesheet options=stylesheet/>
+                {scripts.then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
-            <body class="bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+            // Tests wait for `data-hydrated`, or for `data-scripts="off"` where none will come.
+            <body data-scripts=if scripts { "on" } else { "off" } class="bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
                 <App/>
             </body>
         </html>
     }
+}
+
+/// The path of the page being rendered (the shell runs on the server only).
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        return parts.uri.path().to_string();
+    }
+    String::new()
 }
 
 /// Scripts run only with this response's nonce; styles come only from our stylesheet (no page
@@ -147,8 +165,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/login/code") view=LoginCodePage/>
+                // Sent whole (no streaming): these pages have no script to fill in the rest.
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view=LoginCodePage ssr=SsrMode::Async/>
                 <Route path=path!("/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
                 <Route path=path!("/password") view=ChangePasswordPage/>
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>

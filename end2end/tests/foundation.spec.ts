@@ -24,9 +24,12 @@ function watchConsole(page: Page): string[] {
   return errors;
 }
 
-/** Waits until the WASM bundle has hydrated the page, so clicks are handled by the app. */
+/** Waits until the WASM bundle has hydrated the page, so clicks are handled by the app; the
+ *  sign-in pages ship no bundle (`data-scripts="off"`) and are ready as soon as they load. */
 async function hydrated(page: Page) {
-  await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+  await page.waitForFunction(
+    () => document.body.dataset.hydrated === 'true' || document.body.dataset.scripts === 'off',
+  );
 }
 
 test('the setup wizard creates the owner and lands on the dashboard', async ({ page }) => {

@@ -12,8 +12,12 @@ export function unique(name: string): string {
   return `${name}-${suffix}`;
 }
 
+/** Waits until the WASM bundle has hydrated the page, so clicks are handled by the app; the
+ *  sign-in pages ship no bundle (`data-scripts="off"`) and are ready as soon as they load. */
 export async function hydrated(page: Page) {
-  await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+  await page.waitForFunction(
+    () => document.body.dataset.hydrated === 'true' || document.body.dataset.scripts === 'off',
+  );
 }
 
 /** Signs in as the owner, creating them first when this server is new. */

@@ -122,7 +122,7 @@ async fn suspending_ends_every_session_and_reactivating_restores_access() {
     }
     let (status, body) = error_of(app.login(&client(), "bob", PASSWORD).await).await;
     assert_eq!(status, 403, "{body}");
-    assert_eq!(body["error"]["code"], "account_inactive");
+    assert_eq!(body["error"]["code"], "account_suspended");
     assert_eq!(
         get_user(&app, &ada, &bob_id).await["user"]["status"],
         "suspended"
@@ -164,7 +164,7 @@ async fn pending_users_cannot_sign_in_until_approved_into_groups() {
     let (status, body) = error_of(app.login(&client(), "carol", PASSWORD).await).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (403, Some("account_inactive"))
+        (403, Some("account_pending"))
     );
     assert!(
         body["error"]["message"]

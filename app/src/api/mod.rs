@@ -113,18 +113,52 @@ pub(crate) fn confirmed(password: &str, confirmation: &str) -> Result<(), AppErr
 /// page with a session that grants nothing yet.
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let next = crate::ssr::safe_next(next.as_deref());
+    let result = sign_in(&login, password, &next).await;
+    if let Err(err) = &result {
+        back_to_sign_in(&login, &next, err);
+    }
+    result
+}
+
+/// A plain form post (the sign-in page ships no script) that failed goes back to the form
+/// with what was typed as the login, so only the password is typed again, and the error.
+#[cfg(feature = "ssr")]
+fn back_to_sign_in(login: &str, next: &str, err: &AppError) {
+    use leptos::server_fn::ServerFn;
+    use leptos::server_fn::error::ServerFnUrlError;
+    if !crate::ssr::is_html_form_post() {
+        return;
+    }
+    // `to_url` parses an absolute URL: the origin is a placeholder, cut off again, so the
+    // redirect stays on this site.
+    const ORIGIN: &str = "http://localhost";
+    let form = format!(
+        "{ORIGIN}/login?next={}&login={}",
+        crate::url::encode(next),
+        crate::url::encode(login)
+    );
+    if let Ok(url) = ServerFnUrlError::new(Login::PATH, err.clone()).to_url(&form) {
+        let url = url.to_string();
+        if let Some(path) = url.strip_prefix(ORIGIN) {
+            leptos_axum::redirect(path);
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_in(login: &str, password: String, next: &str) -> Result<(), AppError> {
     use directory::auth::SignIn;
     let dir = crate::ssr::directory()?;
     let visitor = crate::ssr::visitor()?;
-    let next = crate::ssr::safe_next(next.as_deref());
     match dir
         .auth()
-        .login(&visitor.actor, &login, &password.into())
+        .login(&visitor.actor, login, &password.into())
         .await?
     {
         SignIn::Complete(user) => {
             start_session(&user, &visitor, None).await?;
-            leptos_axum::redirect(&next);
+            leptos_axum::redirect(next);
         }
         SignIn::Impersonated { user, by, until } => {
             let mark = directory::sessions::ImpersonationMark { by: by.id, until };
@@ -133,7 +167,7 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         }
         SignIn::SecondFactor(pending) => {
             hold_for_code(&pending).await?;
-            leptos_axum::redirect(&format!("{}?next={}", CODE_PAGE, crate::url::encode(&next)));
+            leptos_axum::redirect(&format!("{}?next={}", CODE_PAGE, crate::url::encode(next)));
         }
     }
     Ok(())

@@ -122,13 +122,21 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
-/// The last error of a server action, as a signal the form parts read.
+/// The last error of a server action, as a signal the form parts read. An error there before
+/// this page sent anything came in the address ([`AppError::from_address`]).
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where
     I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().get().and_then(|result| result.err()))
+    Signal::derive(move || {
+        let error = action.value().get().and_then(|result| result.err())?;
+        Some(if action.version().get() == 0 {
+            error.from_address()
+        } else {
+            error
+        })
+    })
 }
 
 /// The role picker: the roles the viewer may hand out, `user` first chosen; fixed to `user`

@@ -30,6 +30,7 @@ pub fn LoginPage() -> impl IntoView {
                 </Show>
                 <input type="hidden" name="next" value=next/>
                 <Field name="login" label="Username or email" autocomplete="username" required=true
+                    initial=query.with_untracked(|q| q.get("login")).unwrap_or_default()
                     error=Signal::derive(|| None)/>
                 <Field name="password" label="Password" kind="password" autocomplete="current-password" required=true
                     error=Signal::derive(|| None)/>

@@ -127,7 +127,7 @@ impl Auth<'_> {
                 .target("user", user.id, user.username.as_str())
                 .detail("status", user.status.name());
             audit::record(self.dir.db(), &signed_in, now, entry).await?;
-            return Err(Error::AccountInactive(inactive_message(user.status)));
+            return Err(Error::AccountInactive(user.status));
         }
         match redeemed {
             None if user.mfa_enabled => Ok(SignIn::SecondFactor(PendingSignIn {
@@ -361,12 +361,4 @@ impl Auth<'_> {
 pub(crate) fn login_digest(dir: &Directory, login: &str) -> String {
     let digest = crate::core::sealed::keyed_digest(dir.secret_key(), "audit-login", login);
     digest.chars().take(16).collect()
-}
-
-fn inactive_message(status: Status) -> String {
-    match status {
-        Status::Pending => "This account is waiting for an administrator's approval.".to_string(),
-        Status::Suspended => "This account is suspended. Contact an administrator.".to_string(),
-        Status::Active => "This account cannot sign in.".to_string(),
-    }
 }

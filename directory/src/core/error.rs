@@ -25,8 +25,8 @@ pub enum Error {
     #[error("Incorrect username or password.")]
     InvalidCredentials,
     /// The password was right but the account may not sign in (pending or suspended).
-    #[error("{0}")]
-    AccountInactive(String),
+    #[error("{}", inactive_message(*.0))]
+    AccountInactive(vocab::Status),
     #[error("You do not have the {0} permission.")]
     Forbidden(Permission),
     /// The permission is there but this target is out of reach (an owner, oneself, …).
@@ -113,6 +113,9 @@ impl Error {
             Self::NotFound(_) => "not_found",
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
+            // One code per status, so a page can say which from the code alone.
+            Self::AccountInactive(vocab::Status::Pending) => "account_pending",
+            Self::AccountInactive(vocab::Status::Suspended) => "account_suspended",
             Self::AccountInactive(_) => "account_inactive",
             Self::Forbidden(_) | Self::NotAllowed(_) => "forbidden",
             Self::SetupComplete => "setup_complete",
@@ -169,5 +172,14 @@ impl Error {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Self::Conflict(message.into()),
             _ => Self::Database(err),
         }
+    }
+}
+
+/// Why an account whose password was right may not sign in.
+fn inactive_message(status: vocab::Status) -> &'static str {
+    match status {
+        vocab::Status::Pending => "This account is waiting for an administrator's approval.",
+        vocab::Status::Suspended => "This account is suspended. Contact an administrator.",
+        vocab::Status::Active => "This account cannot sign in.",
     }
 }

@@ -19,17 +19,16 @@ pub const PREFIX: &str = "/_fn";
 pub const AVATAR_UPLOAD: &str = "/_fn/profile/avatar";
 
 pub fn router(state: &AppState, context: Context) -> Router<AppState> {
-    let known: Arc<HashSet<&'static str>> = Arc::new(
-        leptos::server_fn::axum::server_fn_paths()
-            .map(|(path, _)| path)
-            .collect(),
-    );
+    // By path and method: a function registered for POST must not be reachable by GET,
+    // which a cross-site link or image can send with the session cookie.
+    let known: Arc<HashSet<(&'static str, axum::http::Method)>> =
+        Arc::new(leptos::server_fn::axum::server_fn_paths().collect());
     let handler = move |req: Request<Body>| {
         let context = context.clone();
         let known = known.clone();
         async move {
             // Leptos answers an unknown name with a plain-text 400 about its internals.
-            if !known.contains(req.uri().path()) {
+            if !known.contains(&(req.uri().path(), req.method().clone())) {
                 return errors::plain(
                     StatusCode::NOT_FOUND,
                     "not_found",

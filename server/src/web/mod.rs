@@ -14,6 +14,7 @@ mod oidc;
 mod origin;
 mod pages;
 mod rest;
+mod site;
 
 use crate::config::Config;
 use crate::mailer::SmtpTarget;
@@ -79,8 +80,9 @@ pub fn router(state: AppState) -> Router {
         // Idle expiry counts from the last use, not from sign-in: every answer saves the
         // session, and the store writes it at most once a minute when nothing else changed.
         .with_always_save(true);
-    let site = site_files(
-        &state,
+    let site = site::files(
+        &state.config.site_root,
+        state.leptos.hash_files,
         pages::fallback(&state, context.clone())
             .layer(sessions.clone())
             .with_state(state.clone()),
@@ -105,24 +107,6 @@ pub fn router(state: AppState) -> Router {
         // The id is ours to give: a client's would reach logs and error messages unchecked.
         .layer(axum::middleware::map_request(forget_request_id))
         .with_state(state)
-}
-
-/// The built site (`/pkg/…`, `/favicon.svg`): files anyone may fetch, no session. Browsers
-/// revalidate them (the names carry no hash yet); a miss goes to `not_found`.
-fn site_files(state: &AppState, not_found: Router) -> Router {
-    use tower_http::set_header::SetResponseHeaderLayer;
-    let files = tower_http::services::ServeDir::new(&state.config.site_root).fallback(
-        not_found.layer(SetResponseHeaderLayer::overriding(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        )),
-    );
-    Router::new()
-        .fallback_service(files)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-cache"),
-        ))
 }
 
 async fn forget_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
@@ -164,12 +148,20 @@ pub async fn serve_on(
     if !config.base_url_set {
         config.base_url = format!("http://{bound}");
     }
+    let hashes = site::hash_file(&config.site_root);
     let leptos = LeptosOptions::builder()
         .output_name("gatehouse")
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(bound)
         .env(Env::PROD)
+        // Leptos joins this to the binary's folder; an absolute path replaces that folder.
+        .hash_files(hashes.is_some())
+        .hash_file(
+            hashes
+                .map(|path| path.to_string_lossy().into())
+                .unwrap_or_else(|| "hash.txt".into()),
+        )
         .build();
     if !config.site_root.join("pkg").is_dir() {
         tracing::warn!(
