@@ -38,6 +38,9 @@ tools:
 	    || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  echo ">> installing npm devDependencies (tailwindcss, binaryen's wasm-opt, @playwright/test)"; \
 	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund; fi
+	@if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then \
+	  echo ">> installing openapi-spec-validator from PyPI (the REST API test checks the OpenAPI document with it)"; \
+	  python3 -m pip install --quiet openapi-spec-validator; fi
 
 browser:
 	@if ! [ -x /usr/bin/chromium ]; then \

@@ -18,7 +18,9 @@ pub mod onboarding;
 pub mod people;
 pub mod store;
 
-pub use access::{abilities, auth, identity, mfa, rate_limit, recovery, sessions, temp_logins};
+pub use access::{
+    abilities, api_keys, auth, identity, mfa, rate_limit, recovery, sessions, temp_logins,
+};
 pub use core::{clock, error, ids, mail, passwords, policy, qr, secrets, tokens, totp};
 pub use instance::{outbox, settings, setup};
 pub use onboarding::{invites, registration, signups};

@@ -35,6 +35,35 @@ pub enum Command {
         #[arg(long)]
         username: Option<String>,
     },
+    /// Manage API keys.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Make an API key for a user and print it (it is shown this once).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        label: String,
+        /// Days until the key stops working (default: never).
+        #[arg(long)]
+        expires_days: Option<u32>,
+        /// The key may only read.
+        #[arg(long)]
+        read_only: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit hash chain: `ok N rows`, or the first row that does not match (exit 1).
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,6 +163,21 @@ pub async fn run(command: Command, config: Config) -> Result<(), Failure> {
         }
         Command::User(command) => run_user(&dir, command).await,
         Command::OwnerLogin { username } => owner_login(&dir, username.as_deref()).await,
+        Command::ApiKey(ApiKeyCommand::Create {
+            username,
+            label,
+            expires_days,
+            read_only,
+        }) => {
+            let new = directory::api_keys::NewKey {
+                label,
+                expires_days,
+                read_only,
+                password: None,
+            };
+            api_key_create(&dir, &username, new).await
+        }
+        Command::Audit(AuditCommand::Verify) => audit_verify(&dir).await,
     };
     if let Err(err) = dir.close().await {
         tracing::warn!(error = %err, "closing the database failed");
@@ -191,6 +235,53 @@ async fn owner_login(dir: &Directory, username: Option<&str>) -> Result<(), Fail
         .await?;
     println!("Login as {} / {}", made.username, made.password.expose());
     Ok(())
+}
+
+async fn api_key_create(
+    dir: &Directory,
+    username: &str,
+    new: directory::api_keys::NewKey,
+) -> Result<(), Failure> {
+    let username = Username::parse(username)?;
+    let user = dir
+        .users()
+        .find_by_username(&username)
+        .await?
+        .ok_or(directory::Error::NotFound("user"))?;
+    let (_, key) = dir
+        .api_keys()
+        .create(&Actor::system(), user.id, new)
+        .await?;
+    println!("{}", key.expose());
+    Ok(())
+}
+
+async fn audit_verify(dir: &Directory) -> Result<(), Failure> {
+    let check = dir.audit().verify(&Actor::system()).await?;
+    match check.broken {
+        None => {
+            println!("ok {} rows", check.rows);
+            Ok(())
+        }
+        Some(row) => {
+            let when = row
+                .at
+                .and_then(|at| {
+                    at.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .map(|at| format!(", written {at}"))
+                .unwrap_or_default();
+            let action = row.action.map(|a| format!(", {a}")).unwrap_or_default();
+            Err(Failure {
+                message: format!(
+                    "audit row {} {}{when}{action} ({} rows before it match)",
+                    row.id, row.reason, check.rows
+                ),
+                exit_code: 1,
+            })
+        }
+    }
 }
 
 /// The first line of standard input, without its line ending.

@@ -66,7 +66,7 @@ async fn rest_and_oidc_paths_answer_json_not_pages() {
     let c = owner(&app).await;
     for path in [
         "/api/v1",
-        "/api/v1/users",
+        "/api/v1/nothing-here",
         "/api/login",
         "/openid/auth",
         "/.well-known/openid-configuration",

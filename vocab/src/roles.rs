@@ -62,6 +62,18 @@ impl Permission {
         }
     }
 
+    /// Whether the permission only reads (what a read-only API key may still use).
+    pub fn reads_only(self) -> bool {
+        matches!(
+            self,
+            Self::UsersRead
+                | Self::GroupsRead
+                | Self::AppsRead
+                | Self::AuditRead
+                | Self::SettingsRead
+        )
+    }
+
     pub fn parse(name: &str) -> Result<Self, UnknownName> {
         Self::ALL
             .into_iter()

@@ -60,6 +60,16 @@ pub struct ActivityPage {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
+    /// The last periodic check of the audit hash chain.
+    pub chain: ChainLine,
+}
+
+/// What the last walk of the audit hash chain found, in words for the Activity page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainLine {
+    /// `verified`, `broken` or `unchecked`.
+    pub state: String,
+    pub text: String,
 }
 
 pub const PER_PAGE: u64 = 50;
@@ -336,10 +346,47 @@ pub async fn list_activity(page: Option<u64>) -> Result<ActivityPage, AppError> 
             details: crate::ssr::summarize_details(&event.details),
         })
         .collect();
+    let chain = crate::ssr::directory()?
+        .audit()
+        .chain_status(&actor)
+        .await?;
     Ok(ActivityPage {
         events,
         total: result.total,
         page,
         per_page: PER_PAGE,
+        chain: chain_line(&chain),
     })
+}
+
+#[cfg(feature = "ssr")]
+fn chain_line(status: &directory::audit::ChainStatus) -> ChainLine {
+    use crate::ssr::format_time;
+    let (state, text) = match (status.broken_at_id, status.checked_at) {
+        (Some(id), _) => (
+            "broken",
+            format!(
+                "Audit row {id} does not match the hash chain: the log was changed outside Gatehouse. Run `gatehouse audit verify`."
+            ),
+        ),
+        (None, Some(checked)) => (
+            "verified",
+            match status.verified_through {
+                Some(through) => format!(
+                    "Hash chain verified up to {} (checked {}).",
+                    format_time(through),
+                    format_time(checked)
+                ),
+                None => format!("Hash chain verified (checked {}).", format_time(checked)),
+            },
+        ),
+        (None, None) => (
+            "unchecked",
+            "The hash chain has not been checked yet; it is checked every 15 minutes.".to_string(),
+        ),
+    };
+    ChainLine {
+        state: state.to_string(),
+        text,
+    }
 }

@@ -17,6 +17,7 @@ pub struct SettingsData {
     pub mfa_required: bool,
     pub impersonation_minutes: u32,
     pub mfa_failures_per_day: u32,
+    pub audit_retention_days: u32,
     /// The viewer may change settings; otherwise the page is read-only.
     pub writable: bool,
 }
@@ -73,6 +74,7 @@ pub async fn get_settings() -> Result<SettingsData, AppError> {
         mfa_required: s.mfa_required,
         impersonation_minutes: s.impersonation_minutes,
         mfa_failures_per_day: s.mfa_failures_per_day,
+        audit_retention_days: s.audit_retention_days,
         writable: actor.can(directory::Permission::SettingsWrite),
     })
 }
@@ -90,6 +92,7 @@ pub async fn update_settings(
     mfa_required: Option<String>,
     impersonation_minutes: String,
     mfa_failures_per_day: String,
+    audit_retention_days: String,
 ) -> Result<(), AppError> {
     use directory::settings::{PasswordPolicy, Registration, SettingsView};
     let (_, actor) = crate::ssr::signed_in()?;
@@ -106,6 +109,7 @@ pub async fn update_settings(
         mfa_required: crate::ssr::ticked(mfa_required.as_deref()),
         impersonation_minutes: number("impersonation_minutes", &impersonation_minutes)?,
         mfa_failures_per_day: number("mfa_failures_per_day", &mfa_failures_per_day)?,
+        audit_retention_days: number("audit_retention_days", &audit_retention_days)?,
     };
     crate::ssr::directory()?
         .settings()

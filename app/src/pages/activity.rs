@@ -57,7 +57,13 @@ fn ActivityTable(result: ActivityPage) -> impl IntoView {
         </tr>
     }).collect_view();
     let href = Callback::new(|page: u64| format!("/activity?page={page}"));
+    let chain_class = if result.chain.state == "broken" {
+        "mb-3 text-sm font-medium text-red-700 dark:text-red-400"
+    } else {
+        "mb-3 text-sm text-slate-600 dark:text-slate-300"
+    };
     view! {
+        <p class=chain_class data-chain=result.chain.state>{result.chain.text}</p>
         <DataTable caption="Activity" columns=COLUMNS>{rows}</DataTable>
         <Pagination total=result.total page=result.page per_page=result.per_page href/>
     }

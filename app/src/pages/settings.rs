@@ -120,6 +120,15 @@ fn SettingsForm(s: SettingsData, action: ServerAction<UpdateSettings>) -> impl I
                     </p>
                 </div>
             </Section>
+            <Section title="Audit log">
+                <div class="grid gap-3 sm:grid-cols-2">
+                    <Field name="audit_retention_days" label="Keep audit rows for (days)" kind="number"
+                        initial=s.audit_retention_days.to_string() disabled=off error/>
+                </div>
+                <p class="text-xs text-slate-500 dark:text-slate-400">
+                    "Older rows are removed once a day. The hash chain keeps the hash of the last removed row, so what remains can still be proved untouched."
+                </p>
+            </Section>
             <Section title="Profiles">
                 <div class="space-y-3">
                     <Checkbox name="lock_profiles" label="Lock profiles" checked=s.lock_profiles disabled=off

@@ -115,7 +115,7 @@ impl Auth<'_> {
                 // administrator see that attempts repeat, never the typed text.
                 let entry = Entry::new("auth.login.failed")
                     .detail("login_digest", login_digest(self.dir, &login));
-                audit::record(self.dir.db(), actor, now, entry).await?;
+                audit::record_alone(self.dir, actor, now, entry).await?;
                 return Err(Error::InvalidCredentials);
             }
         };
@@ -126,7 +126,7 @@ impl Auth<'_> {
             let entry = Entry::new("auth.login.refused")
                 .target("user", user.id, user.username.as_str())
                 .detail("status", user.status.name());
-            audit::record(self.dir.db(), &signed_in, now, entry).await?;
+            audit::record_alone(self.dir, &signed_in, now, entry).await?;
             return Err(Error::AccountInactive(user.status));
         }
         match redeemed {
@@ -145,7 +145,7 @@ impl Auth<'_> {
                     let entry = Entry::new("auth.login.failed")
                         .target("user", user.id, user.username.as_str())
                         .detail("impersonation_refused", true);
-                    audit::record(self.dir.db(), actor, now, entry).await?;
+                    audit::record_alone(self.dir, actor, now, entry).await?;
                     return Err(Error::InvalidCredentials);
                 }
                 let mut acting = signed_in;
@@ -267,13 +267,7 @@ impl Auth<'_> {
 
     /// Records a sign-out; the transport ends the session itself.
     pub async fn logout(&self, actor: &Actor) -> Result<()> {
-        audit::record(
-            self.dir.db(),
-            actor,
-            self.dir.now(),
-            Entry::new("auth.logout"),
-        )
-        .await
+        audit::record_alone(self.dir, actor, self.dir.now(), Entry::new("auth.logout")).await
     }
 
     /// The user behind a session and, for an impersonation session, the administrator; `None`

@@ -62,6 +62,30 @@ impl Auth<'_> {
     }
 }
 
+impl Auth<'_> {
+    /// Resolves a request that came with an API key (`Authorization: Bearer gate_…`): the key's
+    /// owner as they are now, held by the same steps a session would be.
+    pub async fn resolve_key(
+        &self,
+        key: &str,
+        ip: Option<String>,
+        user_agent: Option<String>,
+    ) -> Result<Resolved> {
+        let (actor, user) = self
+            .dir
+            .api_keys()
+            .authenticate(key, ip, user_agent)
+            .await?;
+        let hold = hold(self.dir, &actor, &user).await?;
+        Ok(Resolved {
+            actor,
+            user: Some(user),
+            hold,
+            ended: false,
+        })
+    }
+}
+
 /// Which step holds this user. An administrator impersonating someone is never held: the
 /// password and the second factor are the user's own to choose.
 async fn hold(dir: &Directory, actor: &Actor, user: &User) -> Result<Option<Hold>> {

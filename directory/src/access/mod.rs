@@ -2,6 +2,7 @@
 //! person may do, two-factor authentication, rate limits, temporary logins and recovery.
 
 pub mod abilities;
+pub mod api_keys;
 pub mod auth;
 pub mod identity;
 pub mod mfa;

@@ -63,13 +63,13 @@ impl Recovery<'_> {
         let Some(user) = row.map(User::from_row).transpose()? else {
             let entry = Entry::new("password.reset.unknown")
                 .detail("login_digest", crate::auth::login_digest(self.dir, &login));
-            return audit::record(self.dir.db(), actor, now, entry).await;
+            return audit::record_alone(self.dir, actor, now, entry).await;
         };
         if user.status != Status::Active {
             let entry = Entry::new("password.reset.refused")
                 .target("user", user.id, user.username.as_str())
                 .detail("status", user.status.name());
-            return audit::record(self.dir.db(), actor, now, entry).await;
+            return audit::record_alone(self.dir, actor, now, entry).await;
         }
         self.issue(actor, &user, RESET_LIFETIME, true, "password.reset.request")
             .await?;

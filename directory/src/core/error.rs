@@ -47,6 +47,9 @@ pub enum Error {
     /// The server is at its limit for slow work (password hashing); try again shortly.
     #[error("The server is busy. Try again in {0} seconds.")]
     Busy(u64),
+    /// An API key that may not be used (or not for this).
+    #[error("{}", .0.message())]
+    Key(KeyProblem),
     /// First-run setup was asked for after an owner exists.
     #[error("setup is already complete")]
     SetupComplete,
@@ -122,6 +125,7 @@ impl Error {
             Self::SignInExpired | Self::SignInVoided => "sign_in_expired",
             Self::Busy(_) => "busy",
             Self::Link(problem) => problem.code(),
+            Self::Key(problem) => problem.code(),
             Self::RateLimited(_) => "rate_limited",
             Self::Database(_) | Self::Internal(_) => "internal",
         }
@@ -138,6 +142,8 @@ impl Error {
             Self::AccountInactive(_) | Self::Forbidden(_) | Self::NotAllowed(_) => Kind::Forbidden,
             Self::NotFound(_) | Self::SetupComplete | Self::Link(_) => Kind::NotFound,
             Self::Conflict(_) => Kind::Conflict,
+            Self::Key(KeyProblem::ReadOnly) => Kind::Forbidden,
+            Self::Key(_) => Kind::Unauthenticated,
             Self::RateLimited(seconds) => Kind::RateLimited {
                 retry_after: *seconds,
             },
@@ -171,6 +177,41 @@ impl Error {
         match err.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Self::Conflict(message.into()),
             _ => Self::Database(err),
+        }
+    }
+}
+
+/// Why an API key was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyProblem {
+    /// No such key (or not a key at all).
+    Unknown,
+    Expired,
+    Revoked,
+    /// The key's owner is suspended or waiting for approval.
+    OwnerInactive,
+    /// A read-only key was used for a change.
+    ReadOnly,
+}
+
+impl KeyProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unknown => "key_unknown",
+            Self::Expired => "key_expired",
+            Self::Revoked => "key_revoked",
+            Self::OwnerInactive => "key_owner_inactive",
+            Self::ReadOnly => "key_read_only",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Unknown => "This API key is not valid.",
+            Self::Expired => "This API key has expired.",
+            Self::Revoked => "This API key was revoked.",
+            Self::OwnerInactive => "The owner of this API key may not sign in.",
+            Self::ReadOnly => "This API key is read-only.",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Roles, permissions and who is acting: the one place that says yes or no.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyProblem, Result};
 use crate::ids::{UserId, Username};
 pub use vocab::{Permission, Role};
 
@@ -36,6 +36,15 @@ pub struct Actor {
     /// The hashed id of the web session the request came with (see
     /// [`crate::sessions::hash_id`]), so a change can end every *other* session.
     pub session: Option<String>,
+    /// Set when the request came with an API key rather than a session.
+    pub key: Option<KeyUse>,
+}
+
+/// The API key a request came with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyUse {
+    pub id: uuid::Uuid,
+    pub read_only: bool,
 }
 
 impl Actor {
@@ -46,6 +55,7 @@ impl Actor {
             user_agent,
             impersonator: None,
             session: None,
+            key: None,
         }
     }
 
@@ -56,6 +66,7 @@ impl Actor {
             user_agent: Some("gatehouse-cli".into()),
             impersonator: None,
             session: None,
+            key: None,
         }
     }
 
@@ -88,6 +99,16 @@ impl Actor {
         }
     }
 
+    /// Refuses any change when the request came with a read-only API key.
+    pub fn refuse_read_only(&self) -> Result<()> {
+        match self.key {
+            Some(KeyUse {
+                read_only: true, ..
+            }) => Err(Error::Key(KeyProblem::ReadOnly)),
+            _ => Ok(()),
+        }
+    }
+
     pub fn can(&self, permission: Permission) -> bool {
         match &self.principal {
             Principal::Anonymous => false,
@@ -99,11 +120,27 @@ impl Actor {
 
 /// The one check every service makes before it reads or writes.
 pub fn require(actor: &Actor, permission: Permission) -> Result<()> {
+    if !permission.reads_only() {
+        actor.refuse_read_only()?;
+    }
     match actor.principal {
         Principal::Anonymous => Err(Error::Unauthenticated),
         _ if actor.can(permission) => Ok(()),
         _ => Err(Error::Forbidden(permission)),
     }
+}
+
+/// Refuses the anonymous: for what anyone signed in may do to their own things.
+pub fn require_signed_in(actor: &Actor) -> Result<()> {
+    match actor.principal {
+        Principal::Anonymous => Err(Error::Unauthenticated),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the actor is the command line.
+pub fn is_system(actor: &Actor) -> bool {
+    actor.principal == Principal::System
 }
 
 /// Reads an input whose only use needs `permission`: the refusal comes before any complaint
@@ -176,6 +213,7 @@ mod tests {
             user_agent: None,
             impersonator: None,
             session: None,
+            key: None,
         }
     }
 

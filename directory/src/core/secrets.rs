@@ -71,7 +71,7 @@ impl SecretKey {
 }
 
 /// HMAC-SHA256 under a 32-byte key.
-pub(crate) fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+pub fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
     use hmac::digest::KeyInit;
     use hmac::{Hmac, Mac};
     // HMAC pads a short key with zeros to the hash's 64-byte block; doing it here lets us use

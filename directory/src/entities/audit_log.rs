@@ -21,6 +21,8 @@ pub struct Model {
     /// Set when an administrator acted as this user (impersonation); the actor is the admin.
     pub on_behalf_of_id: Option<Uuid>,
     pub on_behalf_of_name: Option<String>,
+    /// SHA-256 of the previous row's hash and this row's canonical form (see `audit_chain`).
+    pub hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

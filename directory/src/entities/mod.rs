@@ -1,5 +1,8 @@
 //! sea-orm entities: the tables as rows. Services turn them into domain types.
 
+pub mod api_key_usage;
+pub mod api_keys;
+pub mod audit_chain;
 pub mod audit_log;
 pub mod avatars;
 pub mod backup_codes;

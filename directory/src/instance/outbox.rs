@@ -164,8 +164,8 @@ impl Outbox<'_> {
             .filter(outbox::Column::Status.is_in([PENDING, FAILED]))
             .exec(self.dir.db())
             .await?;
-        audit::record(
-            self.dir.db(),
+        audit::record_alone(
+            self.dir,
             actor,
             now,
             Entry::new("mail.retry").detail("mails", result.rows_affected),

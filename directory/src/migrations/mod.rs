@@ -7,6 +7,7 @@ mod m20261124_000002_groups;
 mod m20261125_000003_mail_invites;
 mod m20261126_000004_two_factor;
 mod m20261203_000005_hardening;
+mod m20261204_000006_api_keys_audit_chain;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_mail_invites::Migration),
             Box::new(m20261126_000004_two_factor::Migration),
             Box::new(m20261203_000005_hardening::Migration),
+            Box::new(m20261204_000006_api_keys_audit_chain::Migration),
         ]
     }
 }

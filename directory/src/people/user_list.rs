@@ -147,6 +147,39 @@ impl Users<'_> {
     }
 }
 
+impl Users<'_> {
+    /// The API's list: the same filters, ordered by username, the `limit` users after
+    /// `after` (keyset paging, so a page never repeats or skips a user however the list
+    /// changes between requests). Also says whether more follow.
+    pub async fn list_after(
+        &self,
+        actor: &Actor,
+        query: &ListQuery,
+        after: Option<&str>,
+        limit: u64,
+    ) -> Result<(Vec<User>, bool)> {
+        policy::require(actor, Permission::UsersRead)?;
+        let limit = limit.clamp(1, 200);
+        let mut filter = list_filter(query);
+        if let Some(after) = after {
+            filter = filter.add(users::Column::Username.gt(after));
+        }
+        let rows = users::Entity::find()
+            .filter(filter)
+            .order_by_asc(users::Column::Username)
+            .limit(limit + 1)
+            .all(self.dir.db())
+            .await?;
+        let more = rows.len() as u64 > limit;
+        let users = rows
+            .into_iter()
+            .take(limit as usize)
+            .map(User::from_row)
+            .collect::<Result<_>>()?;
+        Ok((users, more))
+    }
+}
+
 /// Makes `%`, `_` and `\` in a search term match themselves.
 fn escape_like(term: &str) -> String {
     let mut escaped = String::with_capacity(term.len());

@@ -53,6 +53,22 @@ impl Users<'_> {
         self.find(id).await?.ok_or(Error::NotFound("user"))
     }
 
+    /// A user by id or by username (the API addresses users either way). Whoever may not
+    /// read users learns nothing about other accounts: 403 before any lookup.
+    pub async fn lookup(&self, actor: &Actor, key: &str) -> Result<User> {
+        if let Ok(id) = key.parse::<UserId>() {
+            return self.get(actor, id).await;
+        }
+        let own = matches!(&actor.principal, policy::Principal::User { username, .. } if username.as_str() == key);
+        if !own {
+            policy::require(actor, Permission::UsersRead)?;
+        }
+        let username = Username::parse(key).map_err(|_| Error::NotFound("user"))?;
+        self.find_by_username(&username)
+            .await?
+            .ok_or(Error::NotFound("user"))
+    }
+
     /// Sets a user's password (the command line). Ends none of their sessions, as an admin's
     /// password change in Keycloak does not; a reset link ends them all.
     pub async fn set_password(

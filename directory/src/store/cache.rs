@@ -24,6 +24,8 @@ struct Held {
     settings: Option<SettingsView>,
     /// `None` for an id with no active account (deleted, suspended, pending).
     users: HashMap<UserId, Option<User>>,
+    /// API keys by their hash; `None` for a hash that names no key.
+    keys: HashMap<String, Option<crate::entities::api_keys::Model>>,
 }
 
 impl Held {
@@ -33,6 +35,7 @@ impl Held {
             since: Instant::now(),
             settings: None,
             users: HashMap::new(),
+            keys: HashMap::new(),
         }
     }
 }
@@ -96,6 +99,29 @@ impl Cache {
                 held.users.clear();
             }
             held.users.insert(id, user.clone());
+        });
+    }
+
+    pub(crate) fn api_key(
+        &self,
+        changes: &Changes,
+        hash: &str,
+    ) -> Option<Option<crate::entities::api_keys::Model>> {
+        self.read(changes, |held| held.keys.get(hash).cloned())
+    }
+
+    pub(crate) fn keep_api_key(
+        &self,
+        changes: &Changes,
+        seen: u64,
+        hash: &str,
+        key: &Option<crate::entities::api_keys::Model>,
+    ) {
+        self.keep(changes, seen, |held| {
+            if held.keys.len() >= MAX_USERS {
+                held.keys.clear();
+            }
+            held.keys.insert(hash.to_string(), key.clone());
         });
     }
 }

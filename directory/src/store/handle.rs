@@ -6,7 +6,7 @@ use crate::core::clock::Clock;
 use crate::core::error::{Error, Result};
 use crate::core::passwords;
 use crate::core::secrets::SecretKey;
-use crate::store::{cache, db, signal};
+use crate::store::{cache, db, key_usage, signal};
 use sea_orm::DatabaseConnection;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -42,6 +42,8 @@ struct Inner {
     /// The "directory changed" signal and the caches it clears.
     changes: signal::Changes,
     cache: cache::Cache,
+    /// API key use not yet written (see [`key_usage`]).
+    key_usage: key_usage::UsageBuffer,
 }
 
 impl Directory {
@@ -62,6 +64,7 @@ impl Directory {
             // Nothing is cached until [`Directory::watch_changes`] hears changes.
             changes: signal::Changes::new(false),
             cache: cache::Cache::default(),
+            key_usage: key_usage::UsageBuffer::default(),
         })))
     }
 
@@ -133,6 +136,10 @@ impl Directory {
 
     pub(crate) fn cache(&self) -> &cache::Cache {
         &self.0.cache
+    }
+
+    pub(crate) fn key_usage(&self) -> &key_usage::UsageBuffer {
+        &self.0.key_usage
     }
 
     pub(crate) fn decoy_hash(&self) -> &str {

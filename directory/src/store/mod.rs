@@ -4,11 +4,13 @@
 
 pub(crate) mod accounts;
 pub mod audit;
+pub mod audit_chain;
 pub(crate) mod backup_codes;
 pub(crate) mod cache;
 pub mod changes;
 pub(crate) mod db;
 pub mod handle;
+pub(crate) mod key_usage;
 pub(crate) mod memberships;
 pub(crate) mod outbox_queue;
 pub mod password_policy;

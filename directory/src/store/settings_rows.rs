@@ -19,6 +19,7 @@ const MAX_AGE: &str = "password.max_age_days";
 const MFA_REQUIRED: &str = "mfa.required";
 const IMPERSONATION_MINUTES: &str = "impersonation.minutes";
 const MFA_FAILURES_PER_DAY: &str = "mfa.max_failures_per_day";
+const AUDIT_RETENTION: &str = "audit.retention_days";
 
 /// Who may create their own account.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -85,6 +86,8 @@ pub struct SettingsView {
     /// Wrong second-factor codes an account may see in a day before two-factor sign-in
     /// locks for an hour.
     pub mfa_failures_per_day: u32,
+    /// Audit rows older than this many days are pruned (the chain keeps a checkpoint).
+    pub audit_retention_days: u32,
 }
 
 impl Default for SettingsView {
@@ -98,6 +101,7 @@ impl Default for SettingsView {
             mfa_required: false,
             impersonation_minutes: 15,
             mfa_failures_per_day: 20,
+            audit_retention_days: 365,
         }
     }
 }
@@ -109,6 +113,8 @@ const HISTORY_RANGE: (u32, u32) = (0, 24);
 const MAX_AGE_RANGE: (u32, u32) = (0, 3650);
 const IMPERSONATION_RANGE: (u32, u32) = (1, 240);
 const MFA_FAILURES_RANGE: (u32, u32) = (3, 1000);
+/// At least a month: an administrator cannot wipe the recent past by lowering it.
+const AUDIT_RETENTION_RANGE: (u32, u32) = (30, 3650);
 
 impl SettingsView {
     pub(crate) fn validate(&self) -> Result<()> {
@@ -157,10 +163,16 @@ impl SettingsView {
             "Wrong codes allowed a day",
             self.mfa_failures_per_day,
             MFA_FAILURES_RANGE,
+        )?;
+        check(
+            "audit_retention_days",
+            "Audit log retention",
+            self.audit_retention_days,
+            AUDIT_RETENTION_RANGE,
         )
     }
 
-    pub(crate) fn entries(&self) -> [(&'static str, Value); 10] {
+    pub(crate) fn entries(&self) -> [(&'static str, Value); 11] {
         [
             (LOCK_PROFILES, json!(self.lock_profiles)),
             (REGISTRATION, json!(self.registration.name())),
@@ -172,6 +184,7 @@ impl SettingsView {
             (MFA_REQUIRED, json!(self.mfa_required)),
             (IMPERSONATION_MINUTES, json!(self.impersonation_minutes)),
             (MFA_FAILURES_PER_DAY, json!(self.mfa_failures_per_day)),
+            (AUDIT_RETENTION, json!(self.audit_retention_days)),
         ]
     }
 
@@ -203,6 +216,7 @@ impl SettingsView {
             mfa_required: flag(MFA_REQUIRED, defaults.mfa_required),
             impersonation_minutes: number(IMPERSONATION_MINUTES, defaults.impersonation_minutes),
             mfa_failures_per_day: number(MFA_FAILURES_PER_DAY, defaults.mfa_failures_per_day),
+            audit_retention_days: number(AUDIT_RETENTION, defaults.audit_retention_days),
         }
     }
 }

@@ -86,6 +86,7 @@ impl User {
             user_agent,
             impersonator: None,
             session: None,
+            key: None,
         }
     }
 }

@@ -4,16 +4,15 @@ mod avatars;
 mod body_limit;
 mod calls;
 pub mod client_ip;
-mod errors;
+pub(crate) mod errors;
 mod first_run;
 mod headers;
 mod health;
 mod host;
-mod identity;
+pub(crate) mod identity;
 mod oidc;
 mod origin;
 mod pages;
-mod rest;
 mod site;
 
 use crate::config::Config;
@@ -37,6 +36,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// How long a session lives without use.
 const SESSION_IDLE: time::Duration = time::Duration::days(7);
+/// How often each process writes the API key use it counted.
+const KEY_USAGE_FLUSH: std::time::Duration = std::time::Duration::from_secs(60);
 /// How often each process sweeps expired session records.
 const SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
@@ -65,7 +66,7 @@ pub type Context = Arc<dyn Fn() + Send + Sync>;
 /// | health | `/healthz`, `/readyz` | nobody |
 /// | pages | every app page, `/avatars/{id}` | session cookie |
 /// | calls | `/_fn/…` (server functions, avatar upload) | session cookie, same origin |
-/// | REST | `/api/…` | (API keys: not yet) |
+/// | REST | `/api/…` | API key, else session cookie (same origin) |
 /// | OIDC | `/openid/…`, `/.well-known/…` | (not yet) |
 /// | files | anything else: the site root, else the not-found page | - |
 pub fn router(state: AppState) -> Router {
@@ -91,8 +92,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(pages::router(&state, context.clone()).layer(sessions.clone()))
-        .merge(calls::router(&state, context).layer(sessions))
-        .merge(rest::router())
+        .merge(calls::router(&state, context).layer(sessions.clone()))
+        .merge(crate::api::router(&state).layer(sessions.clone()))
         .merge(oidc::router())
         .fallback_service(site)
         .layer(axum::middleware::from_fn_with_state(
@@ -172,6 +173,7 @@ pub async fn serve_on(
     dir.set_base_url(&config.base_url);
     let sweeper = tokio::spawn(sweep(dir.clone()));
     let watcher = tokio::spawn(dir.clone().watch_changes());
+    let usage = tokio::spawn(flush_key_usage(dir.clone()));
     let sender = start_mailer(&config, &dir)?;
     let app = router(AppState {
         dir: dir.clone(),
@@ -188,6 +190,10 @@ pub async fn serve_on(
     .map_err(|e| format!("server error: {e}"));
     sweeper.abort();
     watcher.abort();
+    usage.abort();
+    if let Err(err) = dir.api_keys().flush_usage().await {
+        tracing::warn!(error = %err, "writing API key use at shutdown failed");
+    }
     if let Some(sender) = sender {
         sender.abort();
     }
@@ -195,8 +201,9 @@ pub async fn serve_on(
     result
 }
 
-/// Deletes expired session records, idle rate-limit buckets, expired temporary passwords and
-/// registrations now and then; every process may do it, it is idempotent.
+/// Deletes expired session records, idle rate-limit buckets, expired temporary passwords,
+/// registrations and audit rows past their retention, and walks the audit hash chain, now and
+/// then; every process may do it, it is idempotent.
 async fn sweep(dir: Directory) {
     let store = DbSessionStore::new(dir.clone());
     let mut interval = tokio::time::interval(SESSION_SWEEP);
@@ -213,6 +220,25 @@ async fn sweep(dir: Directory) {
         }
         if let Err(err) = directory::signups::forget_expired(&dir).await {
             tracing::warn!(error = %err, "deleting expired registrations failed");
+        }
+        if let Err(err) = dir.audit().apply_retention().await {
+            tracing::warn!(error = %err, "pruning the audit log failed");
+        }
+        if let Err(err) = dir.audit().check_chain().await {
+            tracing::warn!(error = %err, "checking the audit hash chain failed");
+        }
+    }
+}
+
+/// Writes the API key use this process counted, once a minute; what is counted in the last
+/// minute before a crash is lost, which a usage count can afford.
+async fn flush_key_usage(dir: Directory) {
+    let mut interval = tokio::time::interval(KEY_USAGE_FLUSH);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        if let Err(err) = dir.api_keys().flush_usage().await {
+            tracing::warn!(error = %err, "writing API key use failed");
         }
     }
 }

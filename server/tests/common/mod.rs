@@ -451,6 +451,7 @@ pub fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a st
         ("verify_email_changes", "on"),
         ("impersonation_minutes", "15"),
         ("mfa_failures_per_day", "20"),
+        ("audit_retention_days", "365"),
     ];
     for (key, value) in changes {
         form.retain(|(k, _)| k != key);
