@@ -19,13 +19,14 @@ pub mod people;
 pub mod store;
 
 pub use access::{
-    abilities, api_keys, auth, identity, mfa, rate_limit, recovery, sessions, temp_logins,
+    abilities, api_keys, auth, identity, mfa, rate_limit, recovery, session_list, sessions,
+    temp_logins,
 };
 pub use core::{clock, error, ids, mail, passwords, policy, qr, secrets, tokens, totp};
 pub use instance::{outbox, settings, setup};
 pub use onboarding::{invites, registration, signups};
 pub use people::{avatars, groups, profile, user_admin, user_list, users};
-pub use store::{audit, changes, password_policy};
+pub use store::{audit, audit_search, changes, password_policy};
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, Kind as ErrorKind, Result};

@@ -477,3 +477,232 @@ async fn audit_verify_finds_a_row_edited_in_the_database() {
     assert!(err.contains("newest rows were removed"), "{err}");
     db.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn people_see_their_sessions_and_end_them() {
+    let app = TestApp::spawn().await;
+    let _ada = owner(&app).await;
+    cli_user(&app, "hal", "user");
+    let laptop = signed_in(&app, "hal").await;
+    let phone = signed_in(&app, "hal").await;
+    let list: Value = laptop
+        .get(app.url("/api/v1/sessions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sessions = list.as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{list}");
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    let other = sessions.iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = laptop
+        .delete(app.url(&format!("/api/v1/sessions/{other}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let (status, body) = error_of(phone.get(app.url("/api/v1/me")).send().await.unwrap()).await;
+    assert_eq!((status, code(&body)), (401, "unauthenticated"));
+    let res = laptop.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    // Someone else's sessions are out of reach without users.update.
+    cli_user(&app, "ivy", "user");
+    let ivy = signed_in(&app, "ivy").await;
+    let res = ivy
+        .delete(app.url("/api/v1/sessions?user=hal"))
+        .send()
+        .await
+        .unwrap();
+    let (status, _) = error_of(res).await;
+    assert_eq!(status, 403);
+    let ada = signed_in(&app, "ada").await;
+    let ended: Value = ada
+        .delete(app.url("/api/v1/sessions?user=hal"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ended["ended"], 1);
+    let (status, _) = error_of(laptop.get(app.url("/api/v1/me")).send().await.unwrap()).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn the_audit_trail_is_searched_and_exported() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    cli_user(&app, "jon", "user");
+    let _ = app.login(&client(), "jon", "wrong-password-here").await;
+    let key = make_key(
+        &app,
+        &ada,
+        json!({"label": "auditor", "password": PASSWORD}),
+    )
+    .await;
+    let (status, body) = with_key(&app, &key, Method::GET, "/api/v1/audit?user=jon", None).await;
+    assert_eq!(status, 200, "{body}");
+    let actions: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    // A failed sign-in names no account (it may not exist): it is found by its family.
+    assert_eq!(actions, ["user.create"]);
+    let (_, body) = with_key(
+        &app,
+        &key,
+        Method::GET,
+        "/api/v1/audit?action=auth&result=failure",
+        None,
+    )
+    .await;
+    let actions: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["auth.login.failed"]);
+    let today = app.now().date();
+    let (_, body) = with_key(
+        &app,
+        &key,
+        Method::GET,
+        &format!("/api/v1/audit?from={}", today.next_day().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(body["items"].as_array().unwrap().len(), 0);
+    let (status, body) = with_key(
+        &app,
+        &key,
+        Method::GET,
+        "/api/v1/audit?from=yesterday",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("from"))
+    );
+    // Paging walks every row once, newest first.
+    let (_, all) = with_key(&app, &key, Method::GET, "/api/v1/audit?limit=200", None).await;
+    let total = all["items"].as_array().unwrap().len();
+    let (_, first) = with_key(&app, &key, Method::GET, "/api/v1/audit?limit=2", None).await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let (_, second) = with_key(
+        &app,
+        &key,
+        Method::GET,
+        &format!("/api/v1/audit?limit=200&cursor={cursor}"),
+        None,
+    )
+    .await;
+    assert_eq!(second["items"].as_array().unwrap().len(), total - 2);
+    assert!(first["items"][1]["id"].as_i64() > second["items"][0]["id"].as_i64());
+
+    let res = client()
+        .get(app.url("/api/v1/audit/export?user=jon"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("audit.csv")
+    );
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,at,actor,on_behalf_of,action,target,ip,user_agent,details"
+    );
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[1].contains("\"user.create\"") && lines[1].contains("\"jon\""),
+        "{csv}"
+    );
+    let json: Value = client()
+        .get(app.url("/api/v1/audit/export?format=json&user=jon"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), lines.len() - 1);
+    // Without audit.read: refused before anything is streamed.
+    cli_user(&app, "kim", "user");
+    let (exit, kim_key, _) = app.cli(
+        &["api-key", "create", "--username", "kim", "--label", "k"],
+        None,
+    );
+    assert_eq!(exit, 0);
+    let (status, _) = with_key(
+        &app,
+        kim_key.trim(),
+        Method::GET,
+        "/api/v1/audit/export",
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn an_api_key_cannot_take_over_the_account_it_acts_for() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    let key = make_key(&app, &ada, json!({"label": "script", "password": PASSWORD})).await;
+    let change = json!({"current_password": PASSWORD, "new_password": "Another-Horse-Battery-7"});
+    let (status, body) = with_key(
+        &app,
+        &key,
+        Method::PUT,
+        "/api/v1/me/password",
+        Some(change.clone()),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (403, "forbidden"));
+    let (status, _) = with_key(&app, &key, Method::POST, "/api/v1/me/mfa/setup", None).await;
+    assert_eq!(status, 403);
+    let (status, _) = with_key(
+        &app,
+        &key,
+        Method::PATCH,
+        "/api/v1/me",
+        Some(json!({"email": "evil@example.org", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    cli_user(&app, "lea", "user");
+    let (status, _) = with_key(
+        &app,
+        &key,
+        Method::POST,
+        "/api/v1/users/lea/impersonate",
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    // The session itself may.
+    let res = ada
+        .put(app.url("/api/v1/me/password"))
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+}

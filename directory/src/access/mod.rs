@@ -9,5 +9,6 @@ pub mod mfa;
 pub(crate) mod mfa_guard;
 pub mod rate_limit;
 pub mod recovery;
+pub mod session_list;
 pub mod sessions;
 pub mod temp_logins;

@@ -13,3 +13,4 @@ pub(crate) mod sealed;
 pub mod secrets;
 pub mod tokens;
 pub mod totp;
+pub mod user_agent;

@@ -5,6 +5,7 @@
 pub(crate) mod accounts;
 pub mod audit;
 pub mod audit_chain;
+pub mod audit_search;
 pub(crate) mod backup_codes;
 pub(crate) mod cache;
 pub mod changes;

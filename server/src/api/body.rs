@@ -86,6 +86,20 @@ const FIELDS: &[&str] = &[
     "fallback_email",
     "groups",
     "send",
+    "lock_profiles",
+    "registration",
+    "invite_expiry_hours",
+    "verify_email_changes",
+    "password_min_length",
+    "password_history",
+    "password_max_age_days",
+    "mfa_required",
+    "impersonation_minutes",
+    "mfa_failures_per_day",
+    "audit_retention_days",
+    "current_password",
+    "new_password",
+    "code",
 ];
 
 #[cfg(test)]

@@ -2,13 +2,19 @@
 //! the pages, and an OpenAPI 3.1 document generated from the handlers themselves, so the
 //! document cannot list a route the router lacks or miss one it has.
 
+mod audit;
 mod body;
 mod caller;
+mod export;
 mod groups;
+mod invites;
 mod keys;
 mod me;
 mod openapi;
+mod sessions;
+mod settings;
 mod types;
+mod user_actions;
 mod users;
 
 use crate::web::AppState;
@@ -29,6 +35,11 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(openapi::routes())
             .merge(me::routes())
             .merge(users::routes())
+            .merge(user_actions::routes())
+            .merge(sessions::routes())
+            .merge(audit::routes())
+            .merge(invites::routes())
+            .merge(settings::routes())
             .merge(groups::routes())
             .merge(keys::routes()),
     )

@@ -25,6 +25,10 @@ use utoipa_axum::routes;
         (name = "users", description = "The directory's users"),
         (name = "groups", description = "Groups and their members"),
         (name = "api-keys", description = "API keys"),
+        (name = "sessions", description = "Web sessions"),
+        (name = "audit", description = "The audit trail"),
+        (name = "invites", description = "Invitations"),
+        (name = "settings", description = "Instance settings and roles"),
         (name = "meta", description = "This document"),
     ),
 )]

@@ -231,3 +231,340 @@ pub struct GroupPatch {
     pub description: Option<String>,
     pub is_admin: Option<bool>,
 }
+
+/// The fields to change; those left out stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub email: Option<String>,
+    /// Where resets go when the main address is lost; empty removes it.
+    pub fallback_email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub display_name: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleIn {
+    /// `owner`, `admin`, `user_manager`, `operator`, `viewer` or `user`.
+    pub role: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetLinkIn {
+    /// Mail the link to the user too.
+    #[serde(default)]
+    pub send: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResetLinkOut {
+    pub link: String,
+    #[schema(format = DateTime)]
+    pub expires_at: String,
+    pub mailed_to: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImpersonationOut {
+    pub username: String,
+    /// Signs in as the user once, without their second factor.
+    pub password: String,
+    #[schema(format = DateTime)]
+    pub expires_at: String,
+}
+
+/// A web session.
+#[derive(Serialize, ToSchema)]
+pub struct SessionOut {
+    pub id: String,
+    pub browser: String,
+    pub os: String,
+    pub ip: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// Up to a minute behind: it is written at most once a minute.
+    #[schema(format = DateTime)]
+    pub last_active_at: String,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+impl From<directory::session_list::SessionInfo> for SessionOut {
+    fn from(s: directory::session_list::SessionInfo) -> Self {
+        Self {
+            id: s.id,
+            browser: s.browser.to_string(),
+            os: s.os.to_string(),
+            ip: s.ip,
+            created_at: rfc3339(s.created_at),
+            last_active_at: rfc3339(s.last_active_at),
+            current: s.current,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EndedOut {
+    pub ended: u64,
+}
+
+/// One audit row.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct AuditOut {
+    pub id: i64,
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// Who acted (the administrator, under impersonation).
+    pub actor: Option<String>,
+    /// The user an administrator was impersonating.
+    pub on_behalf_of: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// What changed; never a secret.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+impl From<directory::audit::AuditEvent> for AuditOut {
+    fn from(e: directory::audit::AuditEvent) -> Self {
+        Self {
+            id: e.id,
+            at: rfc3339(e.at),
+            actor: e.actor,
+            on_behalf_of: e.on_behalf_of,
+            action: e.action,
+            target: e.target,
+            ip: e.ip,
+            user_agent: e.user_agent,
+            details: e.details,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditList {
+    pub items: Vec<AuditOut>,
+    pub next_cursor: Option<String>,
+}
+
+/// An open invite.
+#[derive(Serialize, ToSchema)]
+pub struct InviteOut {
+    #[schema(format = Uuid)]
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    /// Names of the groups the new account joins.
+    pub groups: Vec<String>,
+    pub invited_by: String,
+    #[schema(format = DateTime)]
+    pub sent_at: String,
+    #[schema(format = DateTime)]
+    pub expires_at: String,
+    /// `pending` or `expired`.
+    pub state: String,
+}
+
+impl From<directory::invites::Invite> for InviteOut {
+    fn from(invite: directory::invites::Invite) -> Self {
+        Self {
+            id: invite.id.to_string(),
+            email: invite.email.to_string(),
+            role: invite.role.name().to_string(),
+            groups: invite.groups,
+            invited_by: invite.invited_by,
+            sent_at: rfc3339(invite.sent_at),
+            expires_at: rfc3339(invite.expires_at),
+            state: match invite.state {
+                directory::invites::InviteState::Expired => "expired",
+                directory::invites::InviteState::Accepted => "accepted",
+                directory::invites::InviteState::Revoked => "revoked",
+                directory::invites::InviteState::Pending => "pending",
+            }
+            .to_string(),
+        }
+    }
+}
+
+/// An invite with its link, which exists only in this answer.
+#[derive(Serialize, ToSchema)]
+pub struct IssuedOut {
+    pub invite: InviteOut,
+    pub link: String,
+    pub mailed: bool,
+}
+
+impl From<directory::invites::Issued> for IssuedOut {
+    fn from(issued: directory::invites::Issued) -> Self {
+        Self {
+            link: issued.link.expose().to_string(),
+            mailed: issued.mailed,
+            invite: issued.invite.into(),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInviteIn {
+    pub email: String,
+    /// Default `user`.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Ids of the groups the new account joins.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Mail the link (otherwise pass it on yourself).
+    #[serde(default)]
+    pub send: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResendIn {
+    #[serde(default)]
+    pub send: bool,
+}
+
+/// A built-in role.
+#[derive(Serialize, ToSchema)]
+pub struct RoleOut {
+    pub name: String,
+    pub permissions: Vec<String>,
+}
+
+/// Every instance setting.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsBody {
+    /// People cannot change their own names and email.
+    pub lock_profiles: bool,
+    /// `off`, `open` or `approval`.
+    pub registration: String,
+    pub invite_expiry_hours: u32,
+    pub verify_email_changes: bool,
+    pub password_min_length: u32,
+    pub password_history: u32,
+    pub password_max_age_days: u32,
+    pub mfa_required: bool,
+    pub impersonation_minutes: u32,
+    pub mfa_failures_per_day: u32,
+    pub audit_retention_days: u32,
+}
+
+impl From<directory::settings::SettingsView> for SettingsBody {
+    fn from(s: directory::settings::SettingsView) -> Self {
+        Self {
+            lock_profiles: s.lock_profiles,
+            registration: s.registration.name().to_string(),
+            invite_expiry_hours: s.invite_expiry_hours,
+            verify_email_changes: s.verify_email_changes,
+            password_min_length: s.password.min_length,
+            password_history: s.password.history,
+            password_max_age_days: s.password.max_age_days,
+            mfa_required: s.mfa_required,
+            impersonation_minutes: s.impersonation_minutes,
+            mfa_failures_per_day: s.mfa_failures_per_day,
+            audit_retention_days: s.audit_retention_days,
+        }
+    }
+}
+
+impl SettingsBody {
+    pub fn into_view(self) -> Result<directory::settings::SettingsView, directory::Error> {
+        use directory::settings::{PasswordPolicy, Registration, SettingsView};
+        Ok(SettingsView {
+            lock_profiles: self.lock_profiles,
+            registration: Registration::parse(&self.registration)?,
+            invite_expiry_hours: self.invite_expiry_hours,
+            verify_email_changes: self.verify_email_changes,
+            password: PasswordPolicy {
+                min_length: self.password_min_length,
+                history: self.password_history,
+                max_age_days: self.password_max_age_days,
+            },
+            mfa_required: self.mfa_required,
+            impersonation_minutes: self.impersonation_minutes,
+            mfa_failures_per_day: self.mfa_failures_per_day,
+            audit_retention_days: self.audit_retention_days,
+        })
+    }
+}
+
+/// One's own names and addresses; those left out stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePatch {
+    pub email: Option<String>,
+    pub fallback_email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub display_name: Option<String>,
+    /// The current password, needed to change an address.
+    pub password: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeIn {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordIn {
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeIn {
+    /// Six digits from the authenticator app.
+    pub code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MfaOut {
+    pub enabled: bool,
+    #[schema(format = DateTime)]
+    pub enabled_at: Option<String>,
+    pub backup_codes_left: u64,
+}
+
+impl From<directory::mfa::MfaStatus> for MfaOut {
+    fn from(s: directory::mfa::MfaStatus) -> Self {
+        Self {
+            enabled: s.enabled,
+            enabled_at: s.enabled_at.map(rfc3339),
+            backup_codes_left: s.backup_codes_left,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MfaSetupOut {
+    /// The key in base32, to type into the app.
+    pub key: String,
+    /// `otpauth://` URI, for a QR code.
+    pub uri: String,
+}
+
+/// Backup codes, shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct BackupCodesOut {
+    pub codes: Vec<String>,
+}
+
+impl From<Vec<directory::SecretString>> for BackupCodesOut {
+    fn from(codes: Vec<directory::SecretString>) -> Self {
+        Self {
+            codes: codes.iter().map(|c| c.expose().to_string()).collect(),
+        }
+    }
+}

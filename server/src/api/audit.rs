@@ -1,0 +1,279 @@
+//! `/api/v1/audit`: the audit trail searched, newest first, a page at a time, and exported
+//! whole (CSV or JSON) as a stream that reads a thousand rows at a time, so memory stays flat
+//! however many rows there are.
+
+use super::caller::ApiResult;
+use super::types::{AuditList, AuditOut, ErrorBody};
+use crate::web::AppState;
+use app::ssr::Visitor;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use directory::audit_search::{AuditFilter, Outcome};
+use directory::{Actor, Directory, Error};
+use serde::Deserialize;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Rows read per query while exporting.
+const EXPORT_BATCH: u64 = 1_000;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search_audit))
+        .routes(routes!(export_audit))
+}
+
+/// The filters of the Activity page.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct Filters {
+    /// A username the row names as actor or as target.
+    user: Option<String>,
+    /// A username the row names as actor.
+    actor: Option<String>,
+    /// A target's name or id.
+    target: Option<String>,
+    /// A family (`auth`, `user`, `group`, `invite`, `app`, `settings`, `key`) or an action.
+    action: Option<String>,
+    /// `success` or `failure`.
+    result: Option<String>,
+    /// From this time (RFC 3339) or day (`YYYY-MM-DD`), inclusive.
+    from: Option<String>,
+    /// Up to this time, exclusive, or to the end of this day.
+    to: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// At most 200; default 50.
+    limit: Option<u64>,
+    /// From the previous page's `next_cursor`.
+    cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Format {
+    /// `csv` (default) or `json`.
+    format: Option<String>,
+}
+
+pub(crate) fn filter(filters: Filters) -> Result<AuditFilter, Error> {
+    Ok(AuditFilter {
+        user: filters.user,
+        actor: filters.actor,
+        target: filters.target,
+        action: filters.action,
+        outcome: filters
+            .result
+            .as_deref()
+            .filter(|r| !r.is_empty())
+            .map(Outcome::parse)
+            .transpose()?,
+        from: filters
+            .from
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| moment("from", v, false))
+            .transpose()?,
+        to: filters
+            .to
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| moment("to", v, true))
+            .transpose()?,
+    })
+}
+
+/// A time, or a day: its start, or (for an end) the next day's start.
+fn moment(field: &'static str, value: &str, end: bool) -> Result<OffsetDateTime, Error> {
+    if let Ok(at) = OffsetDateTime::parse(value, &Rfc3339) {
+        return Ok(at);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = Date::parse(value, &format)
+        .map_err(|_| Error::invalid(field, "Give a date (YYYY-MM-DD) or an RFC 3339 time."))?;
+    let day = if end {
+        day.next_day().unwrap_or(day)
+    } else {
+        day
+    };
+    Ok(day.midnight().assume_utc())
+}
+
+/// The audit trail, newest first.
+#[utoipa::path(get, path = "/audit", tag = "audit", params(Filters, Paging),
+    security(("api_key" = []), ("session" = [])),
+    responses((status = 200, body = AuditList, description = "A page of rows"), (status = 401, body = ErrorBody, description = "Not signed in"),
+        (status = 403, body = ErrorBody, description = "Needs audit.read"), (status = 422, body = ErrorBody, description = "A filter is not valid")))]
+async fn search_audit(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(filters): Query<Filters>,
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<AuditList>> {
+    directory::policy::require(&visitor.actor, directory::Permission::AuditRead)?;
+    let filter = filter(filters)?;
+    let before = paging.cursor.as_deref().map(decode_cursor).transpose()?;
+    let limit = match paging.limit {
+        None => 50,
+        Some(n @ 1..=200) => n,
+        Some(_) => return Err(Error::invalid("limit", "A page holds 1 to 200 rows.").into()),
+    };
+    let (events, more) = state
+        .dir
+        .audit()
+        .search(&visitor.actor, &filter, before, limit)
+        .await?;
+    let next_cursor = more
+        .then(|| {
+            events
+                .last()
+                .map(|e| URL_SAFE_NO_PAD.encode(format!("a:{}", e.id)))
+        })
+        .flatten();
+    Ok(Json(AuditList {
+        items: events.into_iter().map(AuditOut::from).collect(),
+        next_cursor,
+    }))
+}
+
+fn decode_cursor(cursor: &str) -> Result<i64, Error> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix("a:").and_then(|id| id.parse().ok()))
+        .ok_or_else(|| Error::invalid("cursor", "This cursor is not one this API gave out."))
+}
+
+/// Every row matching the filters, newest first, as a download.
+#[utoipa::path(get, path = "/audit/export", tag = "audit", params(Filters, Format),
+    security(("api_key" = []), ("session" = [])),
+    responses((status = 200, description = "CSV (`text/csv`) or a JSON array (`application/json`) of rows", content_type = "text/csv"),
+        (status = 401, body = ErrorBody, description = "Not signed in"), (status = 403, body = ErrorBody, description = "Needs audit.read"),
+        (status = 422, body = ErrorBody, description = "A filter is not valid")))]
+async fn export_audit(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(filters): Query<Filters>,
+    Query(format): Query<Format>,
+) -> ApiResult<Response> {
+    directory::policy::require(&visitor.actor, directory::Permission::AuditRead)?;
+    let json = match format.format.as_deref() {
+        None | Some("csv") => false,
+        Some("json") => true,
+        Some(_) => return Err(Error::invalid("format", "Choose csv or json.").into()),
+    };
+    let filter = filter(filters)?;
+    // The first page is read before answering, so a refusal is still an error status.
+    let first = state
+        .dir
+        .audit()
+        .search(&visitor.actor, &filter, None, EXPORT_BATCH)
+        .await?;
+    let export = Export {
+        dir: state.dir.clone(),
+        actor: visitor.actor,
+        filter,
+        json,
+        first: Some(first),
+        before: None,
+        started: false,
+        done: false,
+    };
+    let stream = futures_util::stream::unfold(export, |mut export| async move {
+        let chunk = export.next_chunk().await?;
+        Some((chunk, export))
+    });
+    let mut response = Body::from_stream(stream).into_response();
+    let (kind, name) = if json {
+        ("application/json", "audit.json")
+    } else {
+        ("text/csv; charset=utf-8", "audit.csv")
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Where an export stands between chunks.
+struct Export {
+    dir: Directory,
+    actor: Actor,
+    filter: AuditFilter,
+    json: bool,
+    first: Option<(Vec<directory::audit::AuditEvent>, bool)>,
+    before: Option<i64>,
+    started: bool,
+    done: bool,
+}
+
+impl Export {
+    /// The next piece of the file; `None` once it has all been sent.
+    async fn next_chunk(&mut self) -> Option<Result<Bytes, std::io::Error>> {
+        if self.done {
+            return None;
+        }
+        let page = match self.first.take() {
+            Some(first) => Ok(first),
+            None => {
+                self.dir
+                    .audit()
+                    .search(&self.actor, &self.filter, self.before, EXPORT_BATCH)
+                    .await
+            }
+        };
+        let (events, more) = match page {
+            Ok(page) => page,
+            Err(err) => {
+                tracing::error!(error = %err, "audit export failed part way");
+                self.done = true;
+                return Some(Err(std::io::Error::other("the audit export failed")));
+            }
+        };
+        let mut out = String::with_capacity(events.len() * 200);
+        if !self.started {
+            out.push_str(if self.json {
+                "["
+            } else {
+                super::export::CSV_HEADER
+            });
+        }
+        for event in &events {
+            if self.json {
+                if self.started || !out.ends_with('[') {
+                    out.push(',');
+                }
+                out.push_str(
+                    &serde_json::to_string(&AuditOut::from(event.clone())).unwrap_or_default(),
+                );
+            } else {
+                super::export::csv_row(&mut out, event);
+            }
+            self.started = true;
+        }
+        self.started = true;
+        self.before = events.last().map(|e| e.id);
+        if !more {
+            self.done = true;
+            if self.json {
+                out.push(']');
+            }
+        }
+        Some(Ok(Bytes::from(out)))
+    }
+}
