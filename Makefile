@@ -20,7 +20,7 @@ help:
 	@echo "make run    build and serve on http://127.0.0.1:3000 (SQLite in ./data)"
 	@echo "make test   unit, integration (SQLite + PostgreSQL) and Playwright tests"
 	@echo "make build  release binary (target/release/gatehouse) and site (target/site)"
-	@echo "make bench  users-list latency with 10,000 users on SQLite; page weights and load times"
+	@echo "make bench  users-list latency and REST API load with 10,000 users on SQLite, audit export of 1,000,000 rows; page weights and load times"
 
 ## Tools ------------------------------------------------------------------------------
 
@@ -94,6 +94,7 @@ test-e2e:
 # Then each page's weight as transferred and its time to interactive, in Chromium.
 bench: build browser
 	cargo bench -p server --bench users_list
+	cargo bench -p server --bench api_load
 	node end2end/weigh.mjs
 
 clean:

@@ -188,6 +188,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apps") view=AppsPage/>
                     <Route path=path!("activity") view=ActivityPage/>
                     <Route path=path!("settings") view=SettingsPage/>
+                    <Route path=path!("settings/api") view=pages::api_reference::ApiReferencePage/>
                     <Route path=path!("profile") view=ProfilePage/>
                 </ParentRoute>
             </Routes>

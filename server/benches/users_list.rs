@@ -1,19 +1,12 @@
 //! `make bench`: the users list with 10,000 users on SQLite, measured from a client on
 //! loopback against the real release server. Prints p50/p95/max per query shape.
 
-use directory::users::{NewUser, Status};
-use directory::{Actor, Directory, Options, Role, SecretKey, SystemClock};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::Arc;
+mod common;
+
+use common::{BenchResult, PASSWORD, USERS, machine, seed, start_server};
 use std::time::{Duration, Instant};
 
-/// Whatever stops the run: it is printed and the bench exits non-zero.
-type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
-
-const USERS: usize = 10_000;
 const ROUNDS: usize = 200;
-const PASSWORD: &str = "Bench-Harbour-Lantern-2026";
 
 #[tokio::main]
 async fn main() -> BenchResult {
@@ -21,13 +14,14 @@ async fn main() -> BenchResult {
     std::fs::create_dir_all(&tmp)?;
     let url = format!("sqlite://{}/gatehouse.db?mode=rwc", tmp.display());
     let seeded = Instant::now();
-    seed(&url).await?;
+    let secret_key = directory::SecretKey::generate();
+    seed(&url, &secret_key).await?.close().await?;
     println!(
         "seeded {USERS} users in {:.1} s",
         seeded.elapsed().as_secs_f64()
     );
 
-    let (mut server, base) = start_server(&url, &tmp)?;
+    let (mut server, base) = start_server(&url, &tmp, &secret_key)?;
     let client = reqwest::Client::builder().cookie_store(true).build()?;
     let res = client
         .post(format!("{base}/_fn/login"))
@@ -106,96 +100,4 @@ async fn main() -> BenchResult {
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())
-}
-
-/// Fills a new database through the directory itself: an owner and `USERS - 1` others.
-async fn seed(url: &str) -> BenchResult {
-    let dir = Directory::open(Options {
-        database_url: url.to_string(),
-        secret_key: SecretKey::generate(),
-        clock: Arc::new(SystemClock),
-        base_url: "http://127.0.0.1:3000".to_string(),
-    })
-    .await?;
-    dir.migrate().await?;
-    let system = Actor::system();
-    let owner = NewUser {
-        username: "olivia".into(),
-        email: "olivia@example.org".into(),
-        full_name: "The Owner".into(),
-        role: Role::Owner,
-        status: Status::Active,
-        password: Some(PASSWORD.to_string().into()),
-        must_change_password: false,
-    };
-    dir.users().create(&system, owner).await?;
-    for i in 1..USERS {
-        let role = if i % 50 == 0 {
-            Role::Viewer
-        } else {
-            Role::User
-        };
-        let status = if i % 20 == 0 {
-            Status::Suspended
-        } else {
-            Status::Active
-        };
-        let new = NewUser {
-            username: format!("user{i:05}"),
-            email: format!("user{i:05}@example.org"),
-            full_name: format!("User Number {i}"),
-            role,
-            status,
-            password: None,
-            must_change_password: false,
-        };
-        dir.users().create(&system, new).await?;
-    }
-    dir.close().await?;
-    Ok(())
-}
-
-fn start_server(url: &str, tmp: &std::path::Path) -> BenchResult<(std::process::Child, String)> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .arg("serve")
-        .env("GATEHOUSE_DATABASE_URL", url)
-        .env("GATEHOUSE_DATA_DIR", tmp.join("data"))
-        .env("GATEHOUSE_HTTP_ADDR", "127.0.0.1:0")
-        .env("GATEHOUSE_LDAP_ADDR", "")
-        .env("GATEHOUSE_LDAPS_ADDR", "")
-        .env("RUST_LOG", "warn,gatehouse=info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()?;
-    let stderr = child.stderr.take().ok_or("no stderr")?;
-    let mut lines = BufReader::new(stderr).lines();
-    let addr = loop {
-        let line = lines.next().ok_or("the server exited before listening")??;
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Ok((child, format!("http://{addr}")))
-}
-
-/// Names the machine the figures come from.
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|s| s.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    format!("machine: {cores} cores, {cpu}; client and server on the same machine, loopback HTTP")
 }

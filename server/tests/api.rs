@@ -706,3 +706,68 @@ async fn an_api_key_cannot_take_over_the_account_it_acts_for() {
         .unwrap();
     assert_eq!(res.status(), 204);
 }
+
+#[tokio::test]
+async fn a_key_past_its_rate_is_told_when_to_come_back() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    set_settings(&app, &ada, &[("api_requests_per_minute", "60")]).await;
+    let key = make_key(&app, &ada, json!({"label": "busy", "password": PASSWORD})).await;
+    for _ in 0..10 {
+        let (status, _) = with_key(&app, &key, Method::GET, "/api/v1/me", None).await;
+        assert_eq!(status, 200);
+    }
+    let res = client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["retry-after"], "1");
+    let (status, body) = error_of(res).await;
+    assert_eq!((status, code(&body)), (429, "rate_limited"));
+    // Another key of the same owner has its own budget; the session is not limited.
+    let other = make_key(&app, &ada, json!({"label": "calm", "password": PASSWORD})).await;
+    let (status, _) = with_key(&app, &other, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_password_reset_revokes_the_accounts_keys() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    cli_user(&app, "max", "user");
+    let max = signed_in(&app, "max").await;
+    let key = make_key(
+        &app,
+        &max,
+        json!({"label": "maybe stolen", "password": PASSWORD}),
+    )
+    .await;
+    let admin_key = make_key(&app, &ada, json!({"label": "admin", "password": PASSWORD})).await;
+    let (status, link) = with_key(
+        &app,
+        &admin_key,
+        Method::POST,
+        "/api/v1/users/max/reset-link",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 200, "{link}");
+    let token = link_token(&link["link"]);
+    let new = "Brand-New-Harbour-77";
+    let (status, body) = call(
+        &app,
+        &client(),
+        "password_reset",
+        &[
+            ("token", &token),
+            ("password", new),
+            ("password_confirm", new),
+        ],
+    )
+    .await;
+    assert!(status < 400, "{status} {body}");
+    let (status, body) = with_key(&app, &key, Method::GET, "/api/v1/me", None).await;
+    assert_eq!((status, code(&body)), (401, "key_revoked"));
+}

@@ -138,6 +138,7 @@ async fn a_viewer_gets_403_on_every_write_and_nothing_changes() {
                 ("impersonation_minutes", "15"),
                 ("mfa_failures_per_day", "20"),
                 ("audit_retention_days", "365"),
+                ("api_requests_per_minute", "6000"),
             ],
         ),
         (

@@ -1,10 +1,12 @@
 //! Server functions: thin doors from the pages into `directory`, and the data they return.
 
+pub mod access;
 pub mod account;
 pub mod groups;
 pub mod invites;
 pub mod mfa;
 pub mod recovery;
+pub mod reference;
 pub mod settings;
 pub mod users;
 
@@ -320,15 +322,61 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     }))
 }
 
-/// One page of the audit trail, newest first.
+/// The Activity page's filters, as its query string holds them; empty means "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityFilter {
+    /// A username, as actor or target.
+    pub user: String,
+    /// An action family (`auth`, `user`, …) or an action.
+    pub action: String,
+    /// `success` or `failure`.
+    pub result: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    pub to: String,
+}
+
+impl ActivityFilter {
+    /// The query string for these filters (for links and the export).
+    pub fn query(&self) -> String {
+        [
+            ("user", &self.user),
+            ("action", &self.action),
+            ("result", &self.result),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::components::widgets::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
+/// One page of the audit trail, newest first, filtered.
 #[server(endpoint = "activity")]
-pub async fn list_activity(page: Option<u64>) -> Result<ActivityPage, AppError> {
+pub async fn list_activity(
+    page: Option<u64>,
+    #[server(default)] filter: ActivityFilter,
+) -> Result<ActivityPage, AppError> {
     use crate::ssr::format_time;
     let (_, actor) = crate::ssr::signed_in()?;
     let page = page.unwrap_or(0);
+    let given = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+    let filter = directory::audit_search::AuditFilter::parse(
+        given(filter.user),
+        None,
+        None,
+        given(filter.action),
+        Some(&filter.result),
+        Some(&filter.from),
+        Some(&filter.to),
+    )?;
     let result = crate::ssr::directory()?
         .audit()
-        .list(&actor, page, PER_PAGE)
+        .list(&actor, &filter, page, PER_PAGE)
         .await?;
     let events = result
         .events

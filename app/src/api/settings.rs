@@ -18,6 +18,7 @@ pub struct SettingsData {
     pub impersonation_minutes: u32,
     pub mfa_failures_per_day: u32,
     pub audit_retention_days: u32,
+    pub api_requests_per_minute: u32,
     /// The viewer may change settings; otherwise the page is read-only.
     pub writable: bool,
 }
@@ -75,6 +76,7 @@ pub async fn get_settings() -> Result<SettingsData, AppError> {
         impersonation_minutes: s.impersonation_minutes,
         mfa_failures_per_day: s.mfa_failures_per_day,
         audit_retention_days: s.audit_retention_days,
+        api_requests_per_minute: s.api_requests_per_minute,
         writable: actor.can(directory::Permission::SettingsWrite),
     })
 }
@@ -93,6 +95,7 @@ pub async fn update_settings(
     impersonation_minutes: String,
     mfa_failures_per_day: String,
     audit_retention_days: String,
+    api_requests_per_minute: String,
 ) -> Result<(), AppError> {
     use directory::settings::{PasswordPolicy, Registration, SettingsView};
     let (_, actor) = crate::ssr::signed_in()?;
@@ -110,6 +113,7 @@ pub async fn update_settings(
         impersonation_minutes: number("impersonation_minutes", &impersonation_minutes)?,
         mfa_failures_per_day: number("mfa_failures_per_day", &mfa_failures_per_day)?,
         audit_retention_days: number("audit_retention_days", &audit_retention_days)?,
+        api_requests_per_minute: number("api_requests_per_minute", &api_requests_per_minute)?,
     };
     crate::ssr::directory()?
         .settings()

@@ -167,3 +167,30 @@ pub fn RoleSelect(note: &'static str) -> impl IntoView {
         </Suspense>
     }
 }
+
+/// A labelled select whose first option means "any".
+#[component]
+pub fn FilterSelect(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    selected: Signal<String>,
+) -> impl IntoView {
+    let id = format!("filter-{name}");
+    let items = options
+        .into_iter()
+        .map(|(value, text)| {
+            let is = value.clone();
+            view! { <option value=value selected=move || selected.get() == is>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div>
+            <label for=id.clone() class="block text-xs font-medium text-slate-600 dark:text-slate-400">{label}</label>
+            <select id=id name=name class=format!("{INPUT_CLASS} min-w-32")>
+                <option value="">"Any"</option>
+                {items}
+            </select>
+        </div>
+    }
+}

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod activity;
+pub mod api_reference;
 pub mod group_detail;
 pub mod groups;
 pub mod invite_accept;
@@ -11,6 +12,7 @@ pub mod overview;
 pub mod password;
 pub mod placeholder;
 pub mod profile;
+pub mod profile_access;
 pub mod recovery;
 pub mod register;
 pub mod settings;

@@ -21,7 +21,7 @@ pub fn OverviewPage() -> impl IntoView {
             })
         },
     );
-    let activity = Resource::new(|| (), |_| list_activity(None));
+    let activity = Resource::new(|| (), |_| list_activity(None, Default::default()));
     let mail = Resource::new(|| (), |_| mail_overview());
     view! {
         <Title text="Overview"/>

@@ -1,4 +1,5 @@
-//! `/profile`: the signed-in person's own account: details, password, avatar, groups.
+//! `/profile`: the signed-in person's own account: details, password, avatar, groups,
+//! sessions and API keys.
 
 use crate::api::account::{ChangePassword, ProfileData, RemoveAvatar, UpdateProfile, profile};
 use crate::components::form::{
@@ -27,6 +28,8 @@ pub fn ProfilePage() -> impl IntoView {
                             <div class="min-w-0 space-y-6 lg:col-span-2">
                                 <DetailsForm p=p.clone() update/>
                                 <OwnSecrets username=p.username.clone() impersonated_by=p.impersonated_by.clone() password_min=p.password_min/>
+                                <crate::pages::profile_access::SessionsSection/>
+                                {p.impersonated_by.is_none().then(|| view! { <crate::pages::profile_access::ApiKeysSection/> })}
                             </div>
                             <div class="min-w-0 space-y-6">
                                 <AvatarSection p=p.clone() remove/>

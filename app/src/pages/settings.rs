@@ -18,6 +18,9 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings"/>
         <PageHeader title="Settings" description="Instance-wide settings for everyone on this server."/>
+        <p class="-mt-4 mb-6 text-sm">
+            <a href="/settings/api" class="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">"API reference →"</a>
+        </p>
         <div class="max-w-3xl space-y-6">
             <MailSection/>
             <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
@@ -120,13 +123,15 @@ fn SettingsForm(s: SettingsData, action: ServerAction<UpdateSettings>) -> impl I
                     </p>
                 </div>
             </Section>
-            <Section title="Audit log">
+            <Section title="Audit log and API">
                 <div class="grid gap-3 sm:grid-cols-2">
                     <Field name="audit_retention_days" label="Keep audit rows for (days)" kind="number"
                         initial=s.audit_retention_days.to_string() disabled=off error/>
+                    <Field name="api_requests_per_minute" label="API requests per key a minute" kind="number"
+                        initial=s.api_requests_per_minute.to_string() disabled=off error/>
                 </div>
                 <p class="text-xs text-slate-500 dark:text-slate-400">
-                    "Older rows are removed once a day. The hash chain keeps the hash of the last removed row, so what remains can still be proved untouched."
+                    "Audit rows past their days are removed every 15 minutes (at least 30 days are kept). The hash chain keeps the hash of the last removed row, so what remains can still be proved untouched. A key past its rate is answered 429 with the seconds to wait; each server process counts on its own."
                 </p>
             </Section>
             <Section title="Profiles">

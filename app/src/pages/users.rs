@@ -2,7 +2,7 @@
 
 use crate::api::groups::list_groups;
 use crate::api::users::{UserFilter, UsersPage, list_users};
-use crate::components::form::{INPUT_CLASS, SECONDARY_BUTTON_CLASS};
+use crate::components::form::{FilterSelect, INPUT_CLASS, SECONDARY_BUTTON_CLASS};
 use crate::components::layout::MeResource;
 use crate::components::widgets::{Badge, DataTable, EmptyState, PageHeader, Pagination, encode};
 use leptos::prelude::*;
@@ -120,33 +120,6 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// A labelled select whose first option means "any".
-#[component]
-fn FilterSelect(
-    name: &'static str,
-    label: &'static str,
-    options: Vec<(String, String)>,
-    selected: Signal<String>,
-) -> impl IntoView {
-    let id = format!("filter-{name}");
-    let items = options
-        .into_iter()
-        .map(|(value, text)| {
-            let is = value.clone();
-            view! { <option value=value selected=move || selected.get() == is>{text}</option> }
-        })
-        .collect_view();
-    view! {
-        <div>
-            <label for=id.clone() class="block text-xs font-medium text-slate-600 dark:text-slate-400">{label}</label>
-            <select id=id name=name class=format!("{INPUT_CLASS} min-w-32")>
-                <option value="">"Any"</option>
-                {items}
-            </select>
-        </div>
     }
 }
 

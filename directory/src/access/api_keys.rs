@@ -275,6 +275,11 @@ impl ApiKeys<'_> {
             .session_user(UserId(row.user_id))
             .await?
             .ok_or(Error::Key(KeyProblem::OwnerInactive))?;
+        let per_minute = self.dir.settings().current().await?.api_requests_per_minute;
+        self.dir
+            .key_limits()
+            .hit(row.id, per_minute, now)
+            .map_err(Error::RateLimited)?;
         self.dir.key_usage().note(row.id, now, ip.as_deref());
         let mut actor = owner.as_actor(ip, user_agent);
         actor.key = Some(KeyUse {

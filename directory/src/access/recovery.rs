@@ -143,7 +143,8 @@ impl Recovery<'_> {
             .ok_or(Error::Link(crate::tokens::LinkProblem::Unknown))
     }
 
-    /// Sets the new password, uses up the link, and ends every session of the account.
+    /// Sets the new password, uses up the link, ends every session of the account and revokes
+    /// its API keys (a key made from a stolen session must not outlive the reset).
     /// Second factors stay as they are: a reset proves only access to the mailbox.
     pub async fn complete(
         &self,
@@ -162,10 +163,12 @@ impl Recovery<'_> {
         }
         accounts::write_password(&txn, user.id, hash, now).await?;
         let ended = session_end::end_all(&txn, user.id).await?;
+        let revoked = session_end::revoke_keys(&txn, user.id, now).await?;
         let me = user.as_actor(actor.ip.clone(), actor.user_agent.clone());
         let entry = Entry::new("password.reset")
             .target("user", user.id, user.username.as_str())
-            .detail("sessions_ended", ended);
+            .detail("sessions_ended", ended)
+            .detail("keys_revoked", revoked);
         audit::record(&txn, &me, now, entry).await?;
         txn.commit().await?;
         Ok(user)

@@ -5,10 +5,7 @@ use crate::entities::audit_log;
 use crate::error::Result;
 use crate::policy::{self, Actor, Permission, Principal};
 use crate::store::audit_chain;
-use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -113,62 +110,9 @@ fn truncate_agent(agent: &str) -> String {
     agent.chars().take(256).collect()
 }
 
-/// One audit row as the UI and API show it.
-#[derive(Clone, Debug, Serialize)]
-pub struct AuditEvent {
-    pub id: i64,
-    pub at: OffsetDateTime,
-    pub actor: Option<String>,
-    /// The user an administrator was impersonating when they did this.
-    pub on_behalf_of: Option<String>,
-    pub action: String,
-    pub target: Option<String>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub details: Value,
-}
-
-/// A page of audit rows, newest first.
-#[derive(Clone, Debug, Serialize)]
-pub struct AuditPage {
-    pub events: Vec<AuditEvent>,
-    pub total: u64,
-}
-
 /// Reading the audit trail.
 pub struct Audit<'a> {
     pub(crate) dir: &'a Directory,
-}
-
-impl Audit<'_> {
-    pub async fn list(&self, actor: &Actor, page: u64, per_page: u64) -> Result<AuditPage> {
-        policy::require(actor, Permission::AuditRead)?;
-        let per_page = per_page.clamp(1, 200);
-        let query = audit_log::Entity::find()
-            .order_by_desc(audit_log::Column::At)
-            .order_by_desc(audit_log::Column::Id);
-        let total = query.clone().count(self.dir.db()).await?;
-        let rows = query
-            .offset(page * per_page)
-            .limit(per_page)
-            .all(self.dir.db())
-            .await?;
-        let events = rows
-            .into_iter()
-            .map(|row| AuditEvent {
-                id: row.id,
-                at: row.at,
-                actor: row.actor_name,
-                on_behalf_of: row.on_behalf_of_name,
-                action: row.action,
-                target: row.target_name,
-                ip: row.ip,
-                user_agent: row.user_agent,
-                details: serde_json::from_str(&row.details).unwrap_or(Value::Null),
-            })
-            .collect();
-        Ok(AuditPage { events, total })
-    }
 }
 
 /// The last periodic walk of the chain, as the Activity page shows it.

@@ -69,7 +69,7 @@ async fn lock_head(conn: &impl ConnectionTrait) -> Result<audit_chain::Model, Db
     audit_chain::Entity::update_many()
         .col_expr(
             audit_chain::Column::HeadId,
-            Expr::col(audit_chain::Column::HeadId).into(),
+            Expr::col(audit_chain::Column::HeadId),
         )
         .filter(audit_chain::Column::Id.eq(HEAD))
         .exec(conn)

@@ -5,8 +5,10 @@
 use crate::core::error::{Error, Result};
 use crate::core::policy::{self, Actor, Permission};
 use crate::entities::audit_log;
-use crate::store::audit::{Audit, AuditEvent};
+use crate::store::audit::Audit;
+use sea_orm::PaginatorTrait;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -44,6 +46,53 @@ impl Outcome {
     }
 }
 
+/// A filter's time: an RFC 3339 time, or a day (`YYYY-MM-DD`, UTC) meaning its start, or for
+/// the end of a range (`end`) the next day's start, so the day is included.
+pub fn parse_moment(field: &'static str, value: &str, end: bool) -> Result<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(at) = OffsetDateTime::parse(value, &Rfc3339) {
+        return Ok(at);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(value, &format)
+        .map_err(|_| Error::invalid(field, "Give a date (YYYY-MM-DD) or an RFC 3339 time."))?;
+    let day = if end {
+        day.next_day().unwrap_or(day)
+    } else {
+        day
+    };
+    Ok(day.midnight().assume_utc())
+}
+
+impl AuditFilter {
+    /// The filters as a page or a query string gives them: empty means "any".
+    pub fn parse(
+        user: Option<String>,
+        actor: Option<String>,
+        target: Option<String>,
+        action: Option<String>,
+        result: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Self> {
+        Ok(Self {
+            user,
+            actor,
+            target,
+            action,
+            outcome: given(result).map(Outcome::parse).transpose()?,
+            from: given(from)
+                .map(|v| parse_moment("from", v, false))
+                .transpose()?,
+            to: given(to).map(|v| parse_moment("to", v, true)).transpose()?,
+        })
+    }
+}
+
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
 /// The filters; every one left out matches everything.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
@@ -62,7 +111,7 @@ pub struct AuditFilter {
 }
 
 impl AuditFilter {
-    fn condition(&self) -> Result<Condition> {
+    pub(crate) fn condition(&self) -> Result<Condition> {
         let mut all = Condition::all();
         let trimmed = |v: &Option<String>| {
             v.as_deref()
@@ -146,7 +195,53 @@ fn action_condition(action: &str) -> Result<Condition> {
     Ok(Condition::all().add(audit_log::Column::Action.eq(action)))
 }
 
+/// One audit row as the UI and API show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: OffsetDateTime,
+    pub actor: Option<String>,
+    /// The user an administrator was impersonating when they did this.
+    pub on_behalf_of: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub details: Value,
+}
+
+/// A page of audit rows, newest first.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditPage {
+    pub events: Vec<AuditEvent>,
+    pub total: u64,
+}
+
 impl Audit<'_> {
+    /// One page of the rows matching `filter`, newest first, with how many match in all.
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        page: u64,
+        per_page: u64,
+    ) -> Result<AuditPage> {
+        policy::require(actor, Permission::AuditRead)?;
+        let per_page = per_page.clamp(1, 200);
+        let query = audit_log::Entity::find()
+            .filter(filter.condition()?)
+            .order_by_desc(audit_log::Column::At)
+            .order_by_desc(audit_log::Column::Id);
+        let total = query.clone().count(self.dir.db()).await?;
+        let rows = query
+            .offset(page * per_page)
+            .limit(per_page)
+            .all(self.dir.db())
+            .await?;
+        let events = rows.into_iter().map(event).collect();
+        Ok(AuditPage { events, total })
+    }
+
     /// Rows matching `filter`, newest first: at most `limit` of those with an id below
     /// `before` (all when `None`), and whether more follow.
     pub async fn search(

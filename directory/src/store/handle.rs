@@ -6,7 +6,7 @@ use crate::core::clock::Clock;
 use crate::core::error::{Error, Result};
 use crate::core::passwords;
 use crate::core::secrets::SecretKey;
-use crate::store::{cache, db, key_usage, signal};
+use crate::store::{cache, db, key_limits, key_usage, signal};
 use sea_orm::DatabaseConnection;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -44,6 +44,7 @@ struct Inner {
     cache: cache::Cache,
     /// API key use not yet written (see [`key_usage`]).
     key_usage: key_usage::UsageBuffer,
+    key_limits: key_limits::KeyLimits,
 }
 
 impl Directory {
@@ -65,6 +66,7 @@ impl Directory {
             changes: signal::Changes::new(false),
             cache: cache::Cache::default(),
             key_usage: key_usage::UsageBuffer::default(),
+            key_limits: key_limits::KeyLimits::default(),
         })))
     }
 
@@ -140,6 +142,10 @@ impl Directory {
 
     pub(crate) fn key_usage(&self) -> &key_usage::UsageBuffer {
         &self.0.key_usage
+    }
+
+    pub(crate) fn key_limits(&self) -> &key_limits::KeyLimits {
+        &self.0.key_limits
     }
 
     pub(crate) fn decoy_hash(&self) -> &str {

@@ -11,6 +11,7 @@ pub(crate) mod cache;
 pub mod changes;
 pub(crate) mod db;
 pub mod handle;
+pub(crate) mod key_limits;
 pub(crate) mod key_usage;
 pub(crate) mod memberships;
 pub(crate) mod outbox_queue;

@@ -20,6 +20,7 @@ const MFA_REQUIRED: &str = "mfa.required";
 const IMPERSONATION_MINUTES: &str = "impersonation.minutes";
 const MFA_FAILURES_PER_DAY: &str = "mfa.max_failures_per_day";
 const AUDIT_RETENTION: &str = "audit.retention_days";
+const API_RATE: &str = "api.requests_per_minute";
 
 /// Who may create their own account.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -88,6 +89,8 @@ pub struct SettingsView {
     pub mfa_failures_per_day: u32,
     /// Audit rows older than this many days are pruned (the chain keeps a checkpoint).
     pub audit_retention_days: u32,
+    /// Requests one API key may make a minute (per process), ten seconds' worth at once.
+    pub api_requests_per_minute: u32,
 }
 
 impl Default for SettingsView {
@@ -102,6 +105,7 @@ impl Default for SettingsView {
             impersonation_minutes: 15,
             mfa_failures_per_day: 20,
             audit_retention_days: 365,
+            api_requests_per_minute: 6_000,
         }
     }
 }
@@ -115,6 +119,7 @@ const IMPERSONATION_RANGE: (u32, u32) = (1, 240);
 const MFA_FAILURES_RANGE: (u32, u32) = (3, 1000);
 /// At least a month: an administrator cannot wipe the recent past by lowering it.
 const AUDIT_RETENTION_RANGE: (u32, u32) = (30, 3650);
+const API_RATE_RANGE: (u32, u32) = (60, 10_000_000);
 
 impl SettingsView {
     pub(crate) fn validate(&self) -> Result<()> {
@@ -169,10 +174,16 @@ impl SettingsView {
             "Audit log retention",
             self.audit_retention_days,
             AUDIT_RETENTION_RANGE,
+        )?;
+        check(
+            "api_requests_per_minute",
+            "API requests per key a minute",
+            self.api_requests_per_minute,
+            API_RATE_RANGE,
         )
     }
 
-    pub(crate) fn entries(&self) -> [(&'static str, Value); 11] {
+    pub(crate) fn entries(&self) -> [(&'static str, Value); 12] {
         [
             (LOCK_PROFILES, json!(self.lock_profiles)),
             (REGISTRATION, json!(self.registration.name())),
@@ -185,6 +196,7 @@ impl SettingsView {
             (IMPERSONATION_MINUTES, json!(self.impersonation_minutes)),
             (MFA_FAILURES_PER_DAY, json!(self.mfa_failures_per_day)),
             (AUDIT_RETENTION, json!(self.audit_retention_days)),
+            (API_RATE, json!(self.api_requests_per_minute)),
         ]
     }
 
@@ -217,6 +229,7 @@ impl SettingsView {
             impersonation_minutes: number(IMPERSONATION_MINUTES, defaults.impersonation_minutes),
             mfa_failures_per_day: number(MFA_FAILURES_PER_DAY, defaults.mfa_failures_per_day),
             audit_retention_days: number(AUDIT_RETENTION, defaults.audit_retention_days),
+            api_requests_per_minute: number(API_RATE, defaults.api_requests_per_minute),
         }
     }
 }

@@ -13,11 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use directory::audit_search::{AuditFilter, Outcome};
+use directory::audit_search::AuditFilter;
 use directory::{Actor, Directory, Error};
 use serde::Deserialize;
-use time::format_description::well_known::Rfc3339;
-use time::{Date, OffsetDateTime};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -67,47 +65,16 @@ pub struct Format {
     format: Option<String>,
 }
 
-pub(crate) fn filter(filters: Filters) -> Result<AuditFilter, Error> {
-    Ok(AuditFilter {
-        user: filters.user,
-        actor: filters.actor,
-        target: filters.target,
-        action: filters.action,
-        outcome: filters
-            .result
-            .as_deref()
-            .filter(|r| !r.is_empty())
-            .map(Outcome::parse)
-            .transpose()?,
-        from: filters
-            .from
-            .as_deref()
-            .filter(|v| !v.is_empty())
-            .map(|v| moment("from", v, false))
-            .transpose()?,
-        to: filters
-            .to
-            .as_deref()
-            .filter(|v| !v.is_empty())
-            .map(|v| moment("to", v, true))
-            .transpose()?,
-    })
-}
-
-/// A time, or a day: its start, or (for an end) the next day's start.
-fn moment(field: &'static str, value: &str, end: bool) -> Result<OffsetDateTime, Error> {
-    if let Ok(at) = OffsetDateTime::parse(value, &Rfc3339) {
-        return Ok(at);
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let day = Date::parse(value, &format)
-        .map_err(|_| Error::invalid(field, "Give a date (YYYY-MM-DD) or an RFC 3339 time."))?;
-    let day = if end {
-        day.next_day().unwrap_or(day)
-    } else {
-        day
-    };
-    Ok(day.midnight().assume_utc())
+pub(crate) fn filter(f: Filters) -> Result<AuditFilter, Error> {
+    AuditFilter::parse(
+        f.user,
+        f.actor,
+        f.target,
+        f.action,
+        f.result.as_deref(),
+        f.from.as_deref(),
+        f.to.as_deref(),
+    )
 }
 
 /// The audit trail, newest first.
@@ -216,7 +183,7 @@ struct Export {
     actor: Actor,
     filter: AuditFilter,
     json: bool,
-    first: Option<(Vec<directory::audit::AuditEvent>, bool)>,
+    first: Option<(Vec<directory::audit_search::AuditEvent>, bool)>,
     before: Option<i64>,
     started: bool,
     done: bool,

@@ -97,6 +97,7 @@ const FIELDS: &[&str] = &[
     "impersonation_minutes",
     "mfa_failures_per_day",
     "audit_retention_days",
+    "api_requests_per_minute",
     "current_password",
     "new_password",
     "code",

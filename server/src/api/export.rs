@@ -2,7 +2,7 @@
 //! a spreadsheet would run as a formula made inert.
 
 use super::types::rfc3339;
-use directory::audit::AuditEvent;
+use directory::audit_search::AuditEvent;
 
 pub const CSV_HEADER: &str = "id,at,actor,on_behalf_of,action,target,ip,user_agent,details\r\n";
 

@@ -11,6 +11,7 @@ mod invites;
 mod keys;
 mod me;
 mod openapi;
+mod reference;
 mod sessions;
 mod settings;
 mod types;
@@ -26,6 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use caller::{ApiError, ApiResult};
 pub use openapi::document;
+pub use reference::reference;
 
 /// Every documented route, before it is joined to the state; [`document`] reads the same.
 fn routes() -> OpenApiRouter<AppState> {

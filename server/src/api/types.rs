@@ -330,8 +330,8 @@ pub struct AuditOut {
     pub details: serde_json::Value,
 }
 
-impl From<directory::audit::AuditEvent> for AuditOut {
-    fn from(e: directory::audit::AuditEvent) -> Self {
+impl From<directory::audit_search::AuditEvent> for AuditOut {
+    fn from(e: directory::audit_search::AuditEvent) -> Self {
         Self {
             id: e.id,
             at: rfc3339(e.at),
@@ -455,6 +455,8 @@ pub struct SettingsBody {
     pub impersonation_minutes: u32,
     pub mfa_failures_per_day: u32,
     pub audit_retention_days: u32,
+    /// Requests one API key may make a minute, per server process.
+    pub api_requests_per_minute: u32,
 }
 
 impl From<directory::settings::SettingsView> for SettingsBody {
@@ -471,6 +473,7 @@ impl From<directory::settings::SettingsView> for SettingsBody {
             impersonation_minutes: s.impersonation_minutes,
             mfa_failures_per_day: s.mfa_failures_per_day,
             audit_retention_days: s.audit_retention_days,
+            api_requests_per_minute: s.api_requests_per_minute,
         }
     }
 }
@@ -492,6 +495,7 @@ impl SettingsBody {
             impersonation_minutes: self.impersonation_minutes,
             mfa_failures_per_day: self.mfa_failures_per_day,
             audit_retention_days: self.audit_retention_days,
+            api_requests_per_minute: self.api_requests_per_minute,
         })
     }
 }

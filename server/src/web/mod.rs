@@ -118,9 +118,11 @@ async fn forget_request_id(mut req: axum::extract::Request) -> axum::extract::Re
 fn leptos_context(state: &AppState) -> Context {
     let dir = state.dir.clone();
     let mail = mail_status(&state.config);
+    let reference = crate::api::reference();
     Arc::new(move || {
         provide_context(dir.clone());
         provide_context(mail.clone());
+        provide_context(reference.clone());
         leptos::nonce::provide_nonce();
     })
 }

@@ -334,6 +334,14 @@ async fn admin_sql(admin_url: &str, sql: &str) {
     let _ = db.close().await;
 }
 
+/// The last path segment of a link (the token of an invite or reset link).
+pub fn link_token(link: &Value) -> String {
+    link.as_str()
+        .and_then(|l| l.rsplit('/').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The JSON error body of a failed server function call.
 pub async fn error_of(res: reqwest::Response) -> (u16, serde_json::Value) {
     let status = res.status().as_u16();
@@ -452,6 +460,7 @@ pub fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a st
         ("impersonation_minutes", "15"),
         ("mfa_failures_per_day", "20"),
         ("audit_retention_days", "365"),
+        ("api_requests_per_minute", "6000"),
     ];
     for (key, value) in changes {
         form.retain(|(k, _)| k != key);
