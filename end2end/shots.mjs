@@ -19,7 +19,7 @@ const p2 = await other.newPage();
 await p2.goto(base + '/login'); await p2.getByLabel('Username or email').fill('ada'); await p2.getByLabel('Password').fill('Correct-Horse-Battery-9');
 await p2.getByRole('button', { name: 'Sign in' }).click(); await p2.getByRole('heading', { name: 'Overview' }).waitFor();
 await page.goto(base + '/profile'); await hyd();
-const form = page.getByRole('form', { name: 'New API key' });
+const form = page.getByRole('form', { name: 'Make an API key' });
 await form.getByLabel('Label').fill('Nightly backup of the whole directory to the NAS in the basement');
 await form.getByLabel('Expires after (days, empty for never)').fill('90');
 await form.getByLabel('Your password').fill('Correct-Horse-Battery-9');

@@ -41,8 +41,8 @@ test('an admin filters the activity by user and date and downloads the CSV', asy
   await page.goto('/activity');
   await hydrated(page);
   await page.getByLabel('User (actor or target)').fill(olga);
-  await page.getByLabel('From').fill(today);
-  await page.getByLabel('To').fill(today);
+  await page.getByLabel('From', { exact: true }).fill(today);
+  await page.getByLabel('To', { exact: true }).fill(today);
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(new RegExp(`user=${olga}`));
   const table = page.getByRole('table', { name: 'Activity' });
@@ -69,7 +69,7 @@ test('a key made on the profile is shown once and answers the REST API', async (
   await signInAsOwner(page);
   await page.goto('/profile');
   await hydrated(page);
-  const form = page.getByRole('form', { name: 'New API key' });
+  const form = page.getByRole('form', { name: 'Make an API key' });
   await form.getByLabel('Label').fill('backup script');
   await form.getByLabel('Your password').fill('Analytical-Engine-1843');
   await form.getByRole('button', { name: 'Make key' }).click();

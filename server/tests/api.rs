@@ -643,6 +643,17 @@ async fn the_audit_trail_is_searched_and_exported() {
         .await
         .unwrap();
     assert_eq!(json.as_array().unwrap().len(), lines.len() - 1);
+    // Browsers ask for it compressed: the stream ends cleanly through the gzip layer too.
+    let res = client()
+        .get(app.url("/api/v1/audit/export?user=jon"))
+        .bearer_auth(&key)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let gz = res.bytes().await.unwrap();
+    assert!(gz.starts_with(&[0x1f, 0x8b]) && gz.len() > 20, "{gz:?}");
     // Without audit.read: refused before anything is streamed.
     cli_user(&app, "kim", "user");
     let (exit, kim_key, _) = app.cli(

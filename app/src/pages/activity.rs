@@ -96,8 +96,8 @@ fn Filters(filter: Signal<ActivityFilter>) -> impl IntoView {
             {date("from", "From", Signal::derive(move || filter.get().from))}
             {date("to", "To", Signal::derive(move || filter.get().to))}
             <button type="submit" class=SECONDARY_BUTTON_CLASS>"Apply"</button>
-            <a class=SECONDARY_BUTTON_CLASS href=move || export("csv") download="audit.csv">"Download CSV"</a>
-            <a class=SECONDARY_BUTTON_CLASS href=move || export("json") download="audit.json">"JSON"</a>
+            <a class=SECONDARY_BUTTON_CLASS href=move || export("csv") download="audit.csv" rel="external">"Download CSV"</a>
+            <a class=SECONDARY_BUTTON_CLASS href=move || export("json") download="audit.json" rel="external">"JSON"</a>
         </form>
     }
 }

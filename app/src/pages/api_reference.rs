@@ -56,7 +56,7 @@ fn Reference(r: ApiReference) -> impl IntoView {
                 <p class="mt-2 text-slate-700 dark:text-slate-300">
                     "Authenticate with " <code class="text-xs">"Authorization: Bearer gate_…"</code>
                     " (make a key on your profile). The machine-readable document is at "
-                    <a class="text-indigo-700 underline dark:text-indigo-300" href="/api/v1/openapi.json">"/api/v1/openapi.json"</a> "."
+                    <a class="text-indigo-700 underline dark:text-indigo-300" href="/api/v1/openapi.json" rel="external">"/api/v1/openapi.json"</a> "."
                 </p>
                 <nav aria-label="API sections" class="mt-3"><ul class="flex flex-wrap gap-x-4 gap-y-1">{index}</ul></nav>
             </div>

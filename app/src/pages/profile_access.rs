@@ -122,7 +122,7 @@ pub fn ApiKeysSection() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <ActionForm action=create attr:class="mt-4 space-y-3" attr:aria-label="New API key">
+            <ActionForm action=create attr:class="mt-4 space-y-3" attr:aria-label="Make an API key">
                 <FormAlert error=Signal::derive(move || error.get().filter(|e| e.field.is_none()))/>
                 <div class="grid gap-x-4 sm:grid-cols-2">
                     <Field name="label" label="Label" required=true error/>

@@ -158,10 +158,14 @@ async fn export_audit(
         started: false,
         done: false,
     };
-    let stream = futures_util::stream::unfold(export, |mut export| async move {
-        let chunk = export.next_chunk().await?;
-        Some((chunk, export))
-    });
+    // Fused: the compression layer polls a body once more after its end.
+    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        export,
+        |mut export| async move {
+            let chunk = export.next_chunk().await?;
+            Some((chunk, export))
+        },
+    ));
     let mut response = Body::from_stream(stream).into_response();
     let (kind, name) = if json {
         ("application/json", "audit.json")
