@@ -755,8 +755,9 @@ async fn a_password_reset_revokes_the_accounts_keys() {
         json!({"label": "maybe stolen", "password": PASSWORD}),
     )
     .await;
+    // A key may not make reset links (one signs in as the user); the admin's session may.
     let admin_key = make_key(&app, &ada, json!({"label": "admin", "password": PASSWORD})).await;
-    let (status, link) = with_key(
+    let (status, _) = with_key(
         &app,
         &admin_key,
         Method::POST,
@@ -764,7 +765,15 @@ async fn a_password_reset_revokes_the_accounts_keys() {
         Some(json!({})),
     )
     .await;
-    assert_eq!(status, 200, "{link}");
+    assert_eq!(status, 403);
+    let res = ada
+        .post(app.url("/api/v1/users/max/reset-link"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let link: Value = res.json().await.unwrap();
     let token = link_token(&link["link"]);
     let new = "Brand-New-Harbour-77";
     let (status, body) = call(
@@ -779,6 +788,54 @@ async fn a_password_reset_revokes_the_accounts_keys() {
     )
     .await;
     assert!(status < 400, "{status} {body}");
+    let (status, body) = with_key(&app, &key, Method::GET, "/api/v1/me", None).await;
+    assert_eq!((status, code(&body)), (401, "key_revoked"));
+}
+
+#[tokio::test]
+async fn a_username_that_looks_like_an_id_names_only_itself() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    let victim = cli_user(&app, "vic", "user");
+    let lookalike = victim.replace('-', "");
+    cli_user(&app, &lookalike, "user");
+    let key = make_key(&app, &ada, json!({"label": "k", "password": PASSWORD})).await;
+    let (status, user) = with_key(
+        &app,
+        &key,
+        Method::GET,
+        &format!("/api/v1/users/{lookalike}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, user["username"].as_str()),
+        (200, Some(lookalike.as_str()))
+    );
+    let (_, user) = with_key(
+        &app,
+        &key,
+        Method::GET,
+        &format!("/api/v1/users/{victim}"),
+        None,
+    )
+    .await;
+    assert_eq!(user["username"], "vic");
+}
+
+#[tokio::test]
+async fn changing_ones_password_revokes_ones_keys() {
+    let app = TestApp::spawn().await;
+    let ada = owner(&app).await;
+    let key = make_key(&app, &ada, json!({"label": "old", "password": PASSWORD})).await;
+    let change = json!({"current_password": PASSWORD, "new_password": "Another-Horse-Battery-7"});
+    let res = ada
+        .put(app.url("/api/v1/me/password"))
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
     let (status, body) = with_key(&app, &key, Method::GET, "/api/v1/me", None).await;
     assert_eq!((status, code(&body)), (401, "key_revoked"));
 }

@@ -152,18 +152,24 @@ fn cases() -> Vec<Case> {
             Some(("user_approve", &[("id", "{user}")])),
             None,
         ),
-        case(
-            "post",
-            "/api/v1/users/{user}/reset-link",
-            Some(P::UsersUpdate),
-            T::User("active"),
-            Some(("user_reset_link", &[("id", "{user}")])),
-            Some("{}"),
-        ),
+        // A reset link signs in as the user: never from a key.
+        Case {
+            never_by_key: true,
+            ..case(
+                "post",
+                "/api/v1/users/{user}/reset-link",
+                Some(P::UsersUpdate),
+                T::User("active"),
+                Some(("user_reset_link", &[("id", "{user}")])),
+                Some("{}"),
+            )
+        },
         impersonate,
-        // The targets have no 2FA to turn off: allowed callers hear so (409), refused ones 403.
+        // The targets have no 2FA to turn off: allowed callers hear so (409), refused ones 403;
+        // and a key may not turn off anyone's second factor.
         Case {
             granted: "409 conflict",
+            never_by_key: true,
             ..case(
                 "delete",
                 "/api/v1/users/{user}/mfa",

@@ -227,6 +227,7 @@ impl Mfa<'_> {
     /// sign in with their password alone, and may set it up again.
     pub async fn disable_for(&self, actor: &Actor, id: UserId) -> Result<()> {
         policy::require(actor, Permission::UsersUpdate)?;
+        actor.refuse_impersonation("turn off someone's two-factor authentication")?;
         // One's own goes through the profile, which asks for the password.
         crate::policy::refuse_own_account(actor, id, "turn off two-factor authentication")?;
         let user = self.dir.users().existing(id).await?;

@@ -79,6 +79,8 @@ impl Recovery<'_> {
     /// Makes a reset link for a user for an administrator to pass on, and mails it if asked.
     pub async fn admin_link(&self, actor: &Actor, id: UserId, send: bool) -> Result<ResetLink> {
         policy::require(actor, Permission::UsersUpdate)?;
+        // A link signs in as the user: from a key it would skip the admin's own second factor.
+        actor.refuse_impersonation("make password-reset links")?;
         crate::policy::refuse_own_account(actor, id, "change your password")?;
         let user = self.dir.users().existing(id).await?;
         targets::guard_target(self.dir.db(), actor, &user).await?;

@@ -41,12 +41,12 @@ impl Directory {
 }
 
 impl SessionList<'_> {
-    /// A user's live sessions, most recently used first: one's own, or anyone's for those
-    /// who may read users.
+    /// A user's live sessions, most recently used first: one's own, or those of someone whose
+    /// account the actor may change.
     pub async fn list(&self, actor: &Actor, user: UserId) -> Result<Vec<SessionInfo>> {
         policy::require_signed_in(actor)?;
         if actor.user_id() != Some(user) {
-            policy::require(actor, Permission::UsersRead)?;
+            self.within_reach(actor, user).await?;
         }
         let rows = sessions::Entity::find()
             .filter(sessions::Column::UserId.eq(user.0))
@@ -110,15 +110,22 @@ impl SessionList<'_> {
         Ok(ended)
     }
 
+    /// A key may not end sessions: a script looping on it would keep its owner signed out,
+    /// unable to revoke it.
     async fn may_end(&self, actor: &Actor, user: UserId) -> Result<()> {
         policy::require_signed_in(actor)?;
-        actor.refuse_read_only()?;
+        actor.refuse_impersonation("end sessions")?;
         if actor.user_id() != Some(user) {
-            policy::require(actor, Permission::UsersUpdate)?;
-            let target = self.dir.users().existing(user).await?;
-            guard_target(self.dir.db(), actor, &target).await?;
+            self.within_reach(actor, user).await?;
         }
         Ok(())
+    }
+
+    /// Someone else's sessions (where they are, when): for those who may change their account.
+    async fn within_reach(&self, actor: &Actor, user: UserId) -> Result<()> {
+        policy::require(actor, Permission::UsersUpdate)?;
+        let target = self.dir.users().existing(user).await?;
+        guard_target(self.dir.db(), actor, &target).await
     }
 
     async fn username(&self, user: UserId) -> Result<String> {

@@ -28,9 +28,15 @@ impl std::fmt::Display for UserId {
     }
 }
 
+/// Only the hyphenated form (36 characters) is an id: paths take an id or a username, and a
+/// username of 32 hex digits must never be read as someone else's id.
 impl std::str::FromStr for UserId {
     type Err = uuid::Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() != 36 {
+            // Any parse error will do; this one names the length.
+            return Uuid::parse_str("-").map(Self);
+        }
         Uuid::parse_str(s).map(Self)
     }
 }
@@ -123,6 +129,13 @@ impl std::fmt::Display for Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_hyphenated_form_is_a_user_id() {
+        let id = UserId::new();
+        assert_eq!(id.to_string().parse::<UserId>().ok(), Some(id));
+        assert!(id.0.simple().to_string().parse::<UserId>().is_err());
+    }
 
     #[test]
     fn username_parse_reports_the_field() {

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod error;
 pub mod ids;
 pub mod mail;
+pub mod paging;
 pub mod passwords;
 pub mod policy;
 pub mod qr;

@@ -347,6 +347,8 @@ impl Profile<'_> {
         accounts::write_password(&txn, id, hash, now).await?;
         // Whoever else is signed in (with the old password, say) is signed out.
         let ended = session_end::end_others(&txn, id, actor.session.as_deref()).await?;
+        // A new password is how a person takes their account back: keys go with the sessions.
+        session_end::revoke_keys(&txn, id, now).await?;
         let entry = Entry::new("profile.password.change")
             .target("user", id, row.username)
             .detail("sessions_ended", ended);

@@ -135,7 +135,7 @@ impl Users<'_> {
             select = select.order_by_asc(users::Column::Username);
         }
         let rows = select
-            .offset(query.page.saturating_mul(per_page))
+            .offset(crate::core::paging::offset(query.page, per_page)?)
             .limit(per_page)
             .all(self.dir.db())
             .await?;

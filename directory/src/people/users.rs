@@ -90,6 +90,7 @@ impl Users<'_> {
         let now = self.dir.now();
         let txn = crate::changes::Change::begin(self.dir).await?;
         write_password(&txn, user.id, hash, now).await?;
+        crate::store::session_end::revoke_keys(&txn, user.id, now).await?;
         let entry = Entry::new("user.password.set").target("user", user.id, user.username.as_str());
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;

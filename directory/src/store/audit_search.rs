@@ -218,6 +218,20 @@ pub struct AuditPage {
 }
 
 impl Audit<'_> {
+    /// Records that the rows matching `filter` are being exported (who took the trail away
+    /// is itself part of it).
+    pub async fn note_export(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        format: &str,
+    ) -> Result<()> {
+        policy::require(actor, Permission::AuditRead)?;
+        let entry = crate::store::audit::Entry::new("audit.export")
+            .detail("format", format.to_string())
+            .detail("filter", format!("{filter:?}"));
+        crate::store::audit::record_alone(self.dir, actor, self.dir.now(), entry).await
+    }
     /// One page of the rows matching `filter`, newest first, with how many match in all.
     pub async fn list(
         &self,
@@ -234,7 +248,7 @@ impl Audit<'_> {
             .order_by_desc(audit_log::Column::Id);
         let total = query.clone().count(self.dir.db()).await?;
         let rows = query
-            .offset(page * per_page)
+            .offset(crate::core::paging::offset(page, per_page)?)
             .limit(per_page)
             .all(self.dir.db())
             .await?;

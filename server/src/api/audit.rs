@@ -142,6 +142,11 @@ async fn export_audit(
         Some(_) => return Err(Error::invalid("format", "Choose csv or json.").into()),
     };
     let filter = filter(filters)?;
+    state
+        .dir
+        .audit()
+        .note_export(&visitor.actor, &filter, if json { "json" } else { "csv" })
+        .await?;
     // The first page is read before answering, so a refusal is still an error status.
     let first = state
         .dir

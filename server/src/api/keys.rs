@@ -26,7 +26,8 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Whose {
-    /// Another user's id or username (needs users.read); default the caller.
+    /// Another user's id or username (needs users.update, on an account within reach);
+    /// default the caller.
     user: Option<String>,
 }
 

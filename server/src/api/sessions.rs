@@ -39,7 +39,7 @@ async fn owner(state: &AppState, visitor: &Visitor, whose: &Whose) -> Result<Use
 #[utoipa::path(get, path = "/sessions", tag = "sessions", params(Whose),
     security(("api_key" = []), ("session" = [])),
     responses((status = 200, body = Vec<SessionOut>, description = "The sessions"), (status = 401, body = ErrorBody, description = "Not signed in"),
-        (status = 403, body = ErrorBody, description = "Needs users.read for someone else's"), (status = 404, body = ErrorBody, description = "No such user")))]
+        (status = 403, body = ErrorBody, description = "Needs users.update for someone else's"), (status = 404, body = ErrorBody, description = "No such user")))]
 async fn list_sessions(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
