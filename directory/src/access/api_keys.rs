@@ -321,7 +321,7 @@ impl ApiKeys<'_> {
 /// acting as them, and not another key (a key that mints keys would outlive its revocation).
 fn may_create(actor: &Actor, owner: UserId) -> Result<()> {
     policy::require_signed_in(actor)?;
-    actor.refuse_impersonation("make API keys")?;
+    actor.refuse_delegated("make API keys")?;
     if actor.key.is_some() {
         return Err(Error::NotAllowed(
             "API keys are made from a signed-in session, not with another key.".into(),

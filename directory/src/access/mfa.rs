@@ -95,7 +95,7 @@ impl Mfa<'_> {
     /// Starts (or resumes) setup: a new key is made and kept sealed, but counts for nothing
     /// until a code from it is confirmed. Reloading the page shows the same key.
     pub async fn begin_setup(&self, actor: &Actor) -> Result<SetupKey> {
-        actor.refuse_impersonation("set up two-factor authentication")?;
+        actor.refuse_delegated("set up two-factor authentication")?;
         let id = actor.user_id().ok_or(Error::Unauthenticated)?;
         let row = self.row(id).await?;
         if row.totp_enabled_at.is_some() {
@@ -130,7 +130,7 @@ impl Mfa<'_> {
     /// Finishes setup with a code from the new key: 2FA is on from now, and the ten backup
     /// codes it returns are shown once.
     pub async fn confirm_setup(&self, actor: &Actor, code: &str) -> Result<Vec<SecretString>> {
-        actor.refuse_impersonation("set up two-factor authentication")?;
+        actor.refuse_delegated("set up two-factor authentication")?;
         let id = actor.user_id().ok_or(Error::Unauthenticated)?;
         let row = self.row(id).await?;
         let sealed_key = match (&row.totp_enabled_at, &row.totp_secret) {
@@ -177,7 +177,7 @@ impl Mfa<'_> {
 
     /// Ten new backup codes; the old ones stop working.
     pub async fn regenerate_codes(&self, actor: &Actor) -> Result<Vec<SecretString>> {
-        actor.refuse_impersonation("make new backup codes")?;
+        actor.refuse_delegated("make new backup codes")?;
         let id = actor.user_id().ok_or(Error::Unauthenticated)?;
         let row = self.row(id).await?;
         if row.totp_enabled_at.is_none() {
@@ -200,7 +200,7 @@ impl Mfa<'_> {
 
     /// Turns off one's own 2FA, after the password; refused while the instance requires it.
     pub async fn disable_own(&self, actor: &Actor, password: &SecretString) -> Result<()> {
-        actor.refuse_impersonation("turn off two-factor authentication")?;
+        actor.refuse_delegated("turn off two-factor authentication")?;
         let id = actor.user_id().ok_or(Error::Unauthenticated)?;
         if self.dir.settings().current().await?.mfa_required {
             return Err(Error::NotAllowed(
@@ -227,7 +227,7 @@ impl Mfa<'_> {
     /// sign in with their password alone, and may set it up again.
     pub async fn disable_for(&self, actor: &Actor, id: UserId) -> Result<()> {
         policy::require(actor, Permission::UsersUpdate)?;
-        actor.refuse_impersonation("turn off someone's two-factor authentication")?;
+        actor.refuse_delegated("turn off someone's two-factor authentication")?;
         // One's own goes through the profile, which asks for the password.
         crate::policy::refuse_own_account(actor, id, "turn off two-factor authentication")?;
         let user = self.dir.users().existing(id).await?;

@@ -80,7 +80,7 @@ impl Recovery<'_> {
     pub async fn admin_link(&self, actor: &Actor, id: UserId, send: bool) -> Result<ResetLink> {
         policy::require(actor, Permission::UsersUpdate)?;
         // A link signs in as the user: from a key it would skip the admin's own second factor.
-        actor.refuse_impersonation("make password-reset links")?;
+        actor.refuse_delegated("make password-reset links")?;
         crate::policy::refuse_own_account(actor, id, "change your password")?;
         let user = self.dir.users().existing(id).await?;
         targets::guard_target(self.dir.db(), actor, &user).await?;

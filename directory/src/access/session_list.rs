@@ -114,7 +114,7 @@ impl SessionList<'_> {
     /// unable to revoke it.
     async fn may_end(&self, actor: &Actor, user: UserId) -> Result<()> {
         policy::require_signed_in(actor)?;
-        actor.refuse_impersonation("end sessions")?;
+        actor.refuse_delegated("end sessions")?;
         if actor.user_id() != Some(user) {
             self.within_reach(actor, user).await?;
         }

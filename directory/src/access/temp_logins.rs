@@ -70,7 +70,7 @@ impl TempLogins<'_> {
     /// Makes an impersonation password for a user. Admins only; an owner only by an owner;
     /// never oneself.
     pub async fn impersonate(&self, actor: &Actor, id: UserId) -> Result<TempPassword> {
-        actor.refuse_impersonation("impersonate someone else")?;
+        actor.refuse_delegated("impersonate someone else")?;
         let mut target = self.dir.users().existing(id).await?;
         if actor.user_id() == Some(id) {
             return Err(Error::NotAllowed("You cannot impersonate yourself.".into()));

@@ -90,7 +90,7 @@ impl Actor {
     /// second factor, their addresses, impersonating others) when an administrator is acting
     /// as them or the request came with an API key: a key must not be a way to take over the
     /// account it acts for, nor to skip the second factor a sign-in asks for.
-    pub fn refuse_impersonation(&self, what: &str) -> Result<()> {
+    pub fn refuse_delegated(&self, what: &str) -> Result<()> {
         if self.key.is_some() {
             return Err(Error::NotAllowed(format!(
                 "An API key cannot {what}; sign in to Gatehouse to do it."

@@ -70,10 +70,15 @@ impl MigrationTrait for Migration {
 }
 
 pub(super) fn user_key(table: &str, column: &str) -> ForeignKeyCreateStatement {
+    cascading_key(table, column, "users")
+}
+
+/// `table.column` refers to `to.id`, and goes when its row goes.
+pub(super) fn cascading_key(table: &str, column: &str, to: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(String::from(table), String::from(column))
-        .to("users", "id")
+        .to(String::from(to), "id")
         .on_delete(ForeignKeyAction::Cascade)
         .to_owned()
 }

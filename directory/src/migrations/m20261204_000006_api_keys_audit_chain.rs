@@ -3,7 +3,7 @@
 //! checkpoint retention pruned up to. Rows written before the chain existed are hashed here.
 
 use super::m20261123_000001_initial::create_indexes;
-use super::m20261125_000003_mail_invites::user_key;
+use super::m20261125_000003_mail_invites::{cascading_key, user_key};
 use crate::store::audit_chain;
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -86,13 +86,7 @@ async fn create_api_keys(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(string("day"))
                 .col(big_integer("requests").default(0))
                 .primary_key(Index::create().col("key_id").col("day"))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_api_key_usage_key_id")
-                        .from("api_key_usage", "key_id")
-                        .to("api_keys", "id")
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .foreign_key(&mut cascading_key("api_key_usage", "key_id", "api_keys"))
                 .to_owned(),
         )
         .await

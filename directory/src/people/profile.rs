@@ -106,7 +106,7 @@ impl Profile<'_> {
         user: &User,
         password: Option<&SecretString>,
     ) -> Result<()> {
-        actor.refuse_impersonation("change the account's email addresses")?;
+        actor.refuse_delegated("change the account's email addresses")?;
         let Some(password) = password.filter(|p| !p.expose().is_empty()) else {
             return Err(Error::invalid(
                 "address_password",
@@ -316,7 +316,7 @@ impl Profile<'_> {
         current: &SecretString,
         new: &SecretString,
     ) -> Result<()> {
-        actor.refuse_impersonation("change the password")?;
+        actor.refuse_delegated("change the password")?;
         let id = self.me(actor)?;
         let row = user_rows::Entity::find_by_id(id.0)
             .one(self.dir.db())

@@ -3,6 +3,8 @@
 //! however many rows there are.
 
 use super::caller::ApiResult;
+use super::export::Format;
+use super::paging::{self, PageParams};
 use super::types::{AuditList, AuditOut, ErrorBody};
 use crate::web::AppState;
 use app::ssr::Visitor;
@@ -11,8 +13,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use directory::audit_search::AuditFilter;
 use directory::{Actor, Directory, Error};
 use serde::Deserialize;
@@ -51,16 +51,7 @@ pub struct Filters {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct Paging {
-    /// At most 200; default 50.
-    limit: Option<u64>,
-    /// From the previous page's `next_cursor`.
-    cursor: Option<String>,
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct Format {
+pub struct FormatParam {
     /// `csv` (default) or `json`.
     format: Option<String>,
 }
@@ -78,7 +69,7 @@ pub(crate) fn filter(f: Filters) -> Result<AuditFilter, Error> {
 }
 
 /// The audit trail, newest first.
-#[utoipa::path(get, path = "/audit", tag = "audit", params(Filters, Paging),
+#[utoipa::path(get, path = "/audit", tag = "audit", params(Filters, PageParams),
     security(("api_key" = []), ("session" = [])),
     responses((status = 200, body = AuditList, description = "A page of rows"), (status = 401, body = ErrorBody, description = "Not signed in"),
         (status = 403, body = ErrorBody, description = "Needs audit.read"), (status = 422, body = ErrorBody, description = "A filter is not valid")))]
@@ -86,16 +77,12 @@ async fn search_audit(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Query(filters): Query<Filters>,
-    Query(paging): Query<Paging>,
+    Query(paging): Query<PageParams>,
 ) -> ApiResult<Json<AuditList>> {
     directory::policy::require(&visitor.actor, directory::Permission::AuditRead)?;
     let filter = filter(filters)?;
     let before = paging.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = match paging.limit {
-        None => 50,
-        Some(n @ 1..=200) => n,
-        Some(_) => return Err(Error::invalid("limit", "A page holds 1 to 200 rows.").into()),
-    };
+    let limit = paging::limit(paging.limit)?;
     let (events, more) = state
         .dir
         .audit()
@@ -105,7 +92,7 @@ async fn search_audit(
         .then(|| {
             events
                 .last()
-                .map(|e| URL_SAFE_NO_PAD.encode(format!("a:{}", e.id)))
+                .map(|e| paging::encode('a', &e.id.to_string()))
         })
         .flatten();
     Ok(Json(AuditList {
@@ -115,16 +102,13 @@ async fn search_audit(
 }
 
 fn decode_cursor(cursor: &str) -> Result<i64, Error> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("a:").and_then(|id| id.parse().ok()))
-        .ok_or_else(|| Error::invalid("cursor", "This cursor is not one this API gave out."))
+    paging::decode('a', cursor)?
+        .parse()
+        .map_err(|_| Error::invalid("cursor", "This cursor is not one this API gave out."))
 }
 
 /// Every row matching the filters, newest first, as a download.
-#[utoipa::path(get, path = "/audit/export", tag = "audit", params(Filters, Format),
+#[utoipa::path(get, path = "/audit/export", tag = "audit", params(Filters, FormatParam),
     security(("api_key" = []), ("session" = [])),
     responses((status = 200, description = "CSV (`text/csv`) or a JSON array (`application/json`) of rows", content_type = "text/csv"),
         (status = 401, body = ErrorBody, description = "Not signed in"), (status = 403, body = ErrorBody, description = "Needs audit.read"),
@@ -133,19 +117,15 @@ async fn export_audit(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Query(filters): Query<Filters>,
-    Query(format): Query<Format>,
+    Query(format): Query<FormatParam>,
 ) -> ApiResult<Response> {
     directory::policy::require(&visitor.actor, directory::Permission::AuditRead)?;
-    let json = match format.format.as_deref() {
-        None | Some("csv") => false,
-        Some("json") => true,
-        Some(_) => return Err(Error::invalid("format", "Choose csv or json.").into()),
-    };
+    let format = Format::parse(format.format.as_deref())?;
     let filter = filter(filters)?;
     state
         .dir
         .audit()
-        .note_export(&visitor.actor, &filter, if json { "json" } else { "csv" })
+        .note_export(&visitor.actor, &filter, format.name())
         .await?;
     // The first page is read before answering, so a refusal is still an error status.
     let first = state
@@ -157,10 +137,10 @@ async fn export_audit(
         dir: state.dir.clone(),
         actor: visitor.actor,
         filter,
-        json,
+        format,
         first: Some(first),
         before: None,
-        started: false,
+        rows: 0,
         done: false,
     };
     // Fused: the compression layer polls a body once more after its end.
@@ -172,16 +152,15 @@ async fn export_audit(
         },
     ));
     let mut response = Body::from_stream(stream).into_response();
-    let (kind, name) = if json {
-        ("application/json", "audit.json")
-    } else {
-        ("text/csv; charset=utf-8", "audit.csv")
-    };
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static(format.disposition()),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
@@ -191,10 +170,11 @@ struct Export {
     dir: Directory,
     actor: Actor,
     filter: AuditFilter,
-    json: bool,
+    format: Format,
     first: Option<(Vec<directory::audit_search::AuditEvent>, bool)>,
+    /// The id of the last row sent.
     before: Option<i64>,
-    started: bool,
+    rows: u64,
     done: bool,
 }
 
@@ -204,6 +184,8 @@ impl Export {
         if self.done {
             return None;
         }
+        // The first batch, read before the answer began, opens the file.
+        let opening = self.first.is_some();
         let page = match self.first.take() {
             Some(first) => Ok(first),
             None => {
@@ -222,33 +204,17 @@ impl Export {
             }
         };
         let mut out = String::with_capacity(events.len() * 200);
-        if !self.started {
-            out.push_str(if self.json {
-                "["
-            } else {
-                super::export::CSV_HEADER
-            });
+        if opening {
+            out.push_str(self.format.opening());
         }
         for event in &events {
-            if self.json {
-                if self.started || !out.ends_with('[') {
-                    out.push(',');
-                }
-                out.push_str(
-                    &serde_json::to_string(&AuditOut::from(event.clone())).unwrap_or_default(),
-                );
-            } else {
-                super::export::csv_row(&mut out, event);
-            }
-            self.started = true;
+            self.format.row(&mut out, event, self.rows == 0);
+            self.rows += 1;
         }
-        self.started = true;
         self.before = events.last().map(|e| e.id);
         if !more {
             self.done = true;
-            if self.json {
-                out.push(']');
-            }
+            out.push_str(self.format.closing());
         }
         Some(Ok(Bytes::from(out)))
     }

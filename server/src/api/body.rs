@@ -8,6 +8,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
+use std::sync::OnceLock;
 
 /// A JSON request body.
 pub struct Body<T>(pub T);
@@ -62,46 +63,30 @@ fn refusal(err: serde_json::Error) -> Response {
 /// the error body; an unknown name is not echoed back.
 fn field_named(text: &str) -> Option<&'static str> {
     let name = text.split('`').nth(1)?;
-    FIELDS.iter().copied().find(|known| *known == name)
+    known_fields().iter().copied().find(|known| *known == name)
 }
 
-/// Every field name a request body of this API has.
-const FIELDS: &[&str] = &[
-    "username",
-    "email",
-    "full_name",
-    "role",
-    "password",
-    "pending",
-    "label",
-    "expires_days",
-    "read_only",
-    "name",
-    "description",
-    "gid_number",
-    "is_admin",
-    "first_name",
-    "last_name",
-    "display_name",
-    "fallback_email",
-    "groups",
-    "send",
-    "lock_profiles",
-    "registration",
-    "invite_expiry_hours",
-    "verify_email_changes",
-    "password_min_length",
-    "password_history",
-    "password_max_age_days",
-    "mfa_required",
-    "impersonation_minutes",
-    "mfa_failures_per_day",
-    "audit_retention_days",
-    "api_requests_per_minute",
-    "current_password",
-    "new_password",
-    "code",
-];
+/// Every property name of the API's schemas, read once from the OpenAPI document (so the
+/// list follows the request types); kept for the life of the process, as `field` wants.
+fn known_fields() -> &'static [&'static str] {
+    static FIELDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let doc = serde_json::to_value(super::document()).unwrap_or_default();
+        let mut names: Vec<String> = doc["components"]["schemas"]
+            .as_object()
+            .into_iter()
+            .flat_map(|schemas| schemas.values())
+            .filter_map(|schema| schema["properties"].as_object())
+            .flat_map(|properties| properties.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|name| &*Box::leak(name.into_boxed_str()))
+            .collect()
+    })
+}
 
 #[cfg(test)]
 mod tests {

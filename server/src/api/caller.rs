@@ -9,7 +9,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use directory::Hold;
 use std::net::SocketAddr;
 
 tokio::task_local! {
@@ -78,8 +77,8 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
                 Err(refused) => return refused,
             },
         };
-        if let Err(refused) = admit(&visitor, &req) {
-            return refused.into_response();
+        if let Some(refused) = refusal(&visitor, &req) {
+            return refused;
         }
         req.extensions_mut().insert(visitor);
         next.run(req).await
@@ -139,24 +138,32 @@ async fn by_key(
     })
 }
 
-/// What stops a known caller before any handler: a read-only key on a write, and a step
-/// that holds the user (their own account under `/me` stays reachable to take it).
-fn admit(visitor: &Visitor, req: &Request) -> Result<(), ApiError> {
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        visitor.actor.refuse_read_only()?;
+/// What stops a known caller before any handler: a read-only key on a write, and a step that
+/// holds the user. The routes that take the step answer, by the same list the server
+/// functions use (`app::hold_allows`), so both doors hold a person alike.
+fn refusal(visitor: &Visitor, req: &Request) -> Option<Response> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && let Err(err) = visitor.actor.refuse_read_only()
+    {
+        return Some(ApiError(err).into_response());
     }
-    let own_account = req.uri().path().starts_with("/api/v1/me");
-    match visitor.hold {
-        Some(hold) if !own_account => Err(ApiError(directory::Error::NotAllowed(
-            match hold {
-                Hold::PasswordChange => {
-                    "Choose a new password first: sign in to Gatehouse in a browser."
-                }
-                Hold::MfaSetup => "Set up two-factor authentication first: it is required here.",
-            }
-            .into(),
-        ))),
-        _ => Ok(()),
+    let hold = visitor.hold?;
+    if app::hold_allows(hold, server_function_of(req.uri().path())) {
+        return None;
+    }
+    let (code, message) = app::hold_refusal(hold);
+    Some(errors::plain(StatusCode::FORBIDDEN, code, message))
+}
+
+/// The server function a route of one's own account stands for ("" for any other route).
+fn server_function_of(path: &str) -> &'static str {
+    match path {
+        "/api/v1/me" => "me",
+        "/api/v1/me/password" => "password_change",
+        "/api/v1/me/mfa" => "mfa_status",
+        "/api/v1/me/mfa/setup" => "mfa_setup_begin",
+        "/api/v1/me/mfa/confirm" => "mfa_setup_confirm",
+        _ => "",
     }
 }
 

@@ -1,12 +1,78 @@
-//! The audit export's CSV: one row per event, cells quoted as RFC 4180 says, and a cell that
-//! a spreadsheet would run as a formula made inert.
+//! The audit export's two file formats: a JSON array of rows, or CSV with one row per event,
+//! cells quoted as RFC 4180 says and a cell a spreadsheet would run as a formula made inert.
 
-use super::types::rfc3339;
+use super::types::{AuditOut, rfc3339};
 use directory::audit_search::AuditEvent;
 
-pub const CSV_HEADER: &str = "id,at,actor,on_behalf_of,action,target,ip,user_agent,details\r\n";
+const CSV_HEADER: &str = "id,at,actor,on_behalf_of,action,target,ip,user_agent,details\r\n";
 
-pub fn csv_row(out: &mut String, event: &AuditEvent) {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn parse(name: Option<&str>) -> Result<Self, directory::Error> {
+        match name {
+            None | Some("csv") => Ok(Self::Csv),
+            Some("json") => Ok(Self::Json),
+            Some(_) => Err(directory::Error::invalid("format", "Choose csv or json.")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Json => "application/json",
+        }
+    }
+
+    pub fn disposition(self) -> &'static str {
+        match self {
+            Self::Csv => "attachment; filename=\"audit.csv\"",
+            Self::Json => "attachment; filename=\"audit.json\"",
+        }
+    }
+
+    /// What the file starts with.
+    pub fn opening(self) -> &'static str {
+        match self {
+            Self::Csv => CSV_HEADER,
+            Self::Json => "[",
+        }
+    }
+
+    pub fn closing(self) -> &'static str {
+        match self {
+            Self::Csv => "",
+            Self::Json => "]",
+        }
+    }
+
+    /// Adds one event; `first` says whether it is the file's first row.
+    pub fn row(self, out: &mut String, event: &AuditEvent, first: bool) {
+        match self {
+            Self::Csv => csv_row(out, event),
+            Self::Json => {
+                if !first {
+                    out.push(',');
+                }
+                let row = serde_json::to_string(&AuditOut::from(event.clone()));
+                out.push_str(&row.unwrap_or_default());
+            }
+        }
+    }
+}
+
+fn csv_row(out: &mut String, event: &AuditEvent) {
     let cells = [
         event.id.to_string(),
         rfc3339(event.at),

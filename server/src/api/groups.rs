@@ -2,8 +2,10 @@
 
 use super::body::Body;
 use super::caller::ApiResult;
+use super::paging::PageParams;
+use super::target::target;
 use super::types::{ErrorBody, GroupOut, GroupPatch, NewGroupIn, UserList};
-use super::users::{PageParams, page_of};
+use super::users::page_of;
 use crate::web::AppState;
 use app::ssr::Visitor;
 use axum::extract::{Path, Query, State};
@@ -12,7 +14,7 @@ use axum::response::Response;
 use axum::{Extension, Json};
 use directory::groups::{GroupUpdate, NewGroup};
 use directory::user_list::ListQuery;
-use directory::{Error, GroupId, UserId};
+use directory::{Error, GroupId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -160,7 +162,7 @@ async fn add_group_member(
     Extension(visitor): Extension<Visitor>,
     Path((id, user)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let user = member_id(&state, &visitor, &user).await?;
+    let user = target(&state, &visitor, &user).await?;
     state
         .dir
         .groups()
@@ -179,20 +181,11 @@ async fn remove_group_member(
     Extension(visitor): Extension<Visitor>,
     Path((id, user)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let user = member_id(&state, &visitor, &user).await?;
+    let user = target(&state, &visitor, &user).await?;
     state
         .dir
         .groups()
         .remove_member(&visitor.actor, group_id(&id)?, user)
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A member named by id goes straight to the service (which checks everything); one named
-/// by username is looked up under the caller's own permissions first.
-async fn member_id(state: &AppState, visitor: &Visitor, user: &str) -> Result<UserId, Error> {
-    match user.parse::<UserId>() {
-        Ok(id) => Ok(id),
-        Err(_) => Ok(state.dir.users().lookup(&visitor.actor, user).await?.id),
-    }
 }

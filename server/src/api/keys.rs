@@ -3,6 +3,7 @@
 
 use super::body::Body;
 use super::caller::ApiResult;
+use super::target::Whose;
 use super::types::{ErrorBody, KeyOut, NewKeyIn, NewKeyOut};
 use crate::web::AppState;
 use app::ssr::Visitor;
@@ -12,8 +13,6 @@ use axum::response::Response;
 use axum::{Extension, Json};
 use directory::Error;
 use directory::api_keys::NewKey;
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,14 +20,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_api_keys, create_api_key))
         .routes(routes!(revoke_api_key))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct Whose {
-    /// Another user's id or username (needs users.update, on an account within reach);
-    /// default the caller.
-    user: Option<String>,
 }
 
 /// API keys, newest first, with their use.
@@ -51,10 +42,7 @@ async fn list_api_keys(
     Query(whose): Query<Whose>,
 ) -> ApiResult<Json<Vec<KeyOut>>> {
     let actor = &visitor.actor;
-    let owner = match whose.user {
-        Some(user) => state.dir.users().lookup(actor, &user).await?.id,
-        None => actor.user_id().ok_or(Error::Unauthenticated)?,
-    };
+    let owner = whose.owner(&state, &visitor).await?;
     let keys = state.dir.api_keys().list(actor, owner).await?;
     Ok(Json(keys.into_iter().map(KeyOut::from).collect()))
 }

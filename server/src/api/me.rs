@@ -12,7 +12,6 @@ use app::ssr::Visitor;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use directory::user_admin::UserUpdate;
 use directory::{Error, SecretString};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -50,19 +49,9 @@ async fn update_me(
     Body(patch): Body<ProfilePatch>,
 ) -> ApiResult<Json<UserOut>> {
     let current = visitor.user.ok_or(Error::Unauthenticated)?;
-    let update = UserUpdate {
-        email: patch.email.unwrap_or_else(|| current.email.to_string()),
-        fallback_email: patch.fallback_email.unwrap_or_else(|| {
-            current
-                .fallback_email
-                .map(|e| e.to_string())
-                .unwrap_or_default()
-        }),
-        first_name: patch.first_name.unwrap_or(current.first_name),
-        last_name: patch.last_name.unwrap_or(current.last_name),
-        display_name: patch.display_name.unwrap_or(current.display_name),
-    };
-    let password = patch.password.map(SecretString::new);
+    let (patch, password) = patch.split();
+    let update = patch.over(current);
+    let password = password.map(SecretString::new);
     let user = state
         .dir
         .profile()

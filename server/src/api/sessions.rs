@@ -2,16 +2,13 @@
 //! who may), and ending them.
 
 use super::caller::ApiResult;
+use super::target::Whose;
 use super::types::{EndedOut, ErrorBody, SessionOut};
-use super::user_actions::target;
 use crate::web::AppState;
 use app::ssr::Visitor;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use directory::{Error, UserId};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -19,20 +16,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_sessions, end_other_sessions))
         .routes(routes!(end_session))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct Whose {
-    /// Another user's id or username; default the caller.
-    user: Option<String>,
-}
-
-async fn owner(state: &AppState, visitor: &Visitor, whose: &Whose) -> Result<UserId, Error> {
-    match &whose.user {
-        Some(user) => target(state, visitor, user).await,
-        None => visitor.actor.user_id().ok_or(Error::Unauthenticated),
-    }
 }
 
 /// Live sessions, most recently used first; `current` marks the one this request came with.
@@ -45,7 +28,7 @@ async fn list_sessions(
     Extension(visitor): Extension<Visitor>,
     Query(whose): Query<Whose>,
 ) -> ApiResult<Json<Vec<SessionOut>>> {
-    let user = owner(&state, &visitor, &whose).await?;
+    let user = whose.owner(&state, &visitor).await?;
     let sessions = state.dir.session_list().list(&visitor.actor, user).await?;
     Ok(Json(sessions.into_iter().map(SessionOut::from).collect()))
 }
@@ -60,7 +43,7 @@ async fn end_other_sessions(
     Extension(visitor): Extension<Visitor>,
     Query(whose): Query<Whose>,
 ) -> ApiResult<Json<EndedOut>> {
-    let user = owner(&state, &visitor, &whose).await?;
+    let user = whose.owner(&state, &visitor).await?;
     let ended = state
         .dir
         .session_list()
@@ -81,7 +64,7 @@ async fn end_session(
     Path(id): Path<String>,
     Query(whose): Query<Whose>,
 ) -> ApiResult<StatusCode> {
-    let user = owner(&state, &visitor, &whose).await?;
+    let user = whose.owner(&state, &visitor).await?;
     state
         .dir
         .session_list()

@@ -244,6 +244,24 @@ pub struct UserPatch {
     pub display_name: Option<String>,
 }
 
+impl UserPatch {
+    /// The account's details with this patch's fields laid over them.
+    pub fn over(self, current: directory::User) -> directory::user_admin::UserUpdate {
+        directory::user_admin::UserUpdate {
+            email: self.email.unwrap_or_else(|| current.email.to_string()),
+            fallback_email: self.fallback_email.unwrap_or_else(|| {
+                current
+                    .fallback_email
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
+            }),
+            first_name: self.first_name.unwrap_or(current.first_name),
+            last_name: self.last_name.unwrap_or(current.last_name),
+            display_name: self.display_name.unwrap_or(current.display_name),
+        }
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleIn {
@@ -511,6 +529,20 @@ pub struct ProfilePatch {
     pub display_name: Option<String>,
     /// The current password, needed to change an address.
     pub password: Option<String>,
+}
+
+impl ProfilePatch {
+    /// The details to change, and the password that vouches for an address change.
+    pub fn split(self) -> (UserPatch, Option<String>) {
+        let patch = UserPatch {
+            email: self.email,
+            fallback_email: self.fallback_email,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            display_name: self.display_name,
+        };
+        (patch, self.password)
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

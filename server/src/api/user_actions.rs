@@ -3,6 +3,7 @@
 
 use super::body::Body;
 use super::caller::ApiResult;
+use super::target::target;
 use super::types::{
     ErrorBody, ImpersonationOut, ResetLinkIn, ResetLinkOut, RoleIn, UserOut, UserPatch, rfc3339,
 };
@@ -11,8 +12,7 @@ use app::ssr::Visitor;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use directory::user_admin::UserUpdate;
-use directory::{Error, Permission, Role, UserId};
+use directory::{Permission, Role};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,19 +26,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(user_reset_link))
         .routes(routes!(impersonate_user))
         .routes(routes!(disable_user_mfa))
-}
-
-/// The account a path names: an id goes to the service as it is (which checks everything),
-/// a username is looked up under the caller's own permissions.
-pub(super) async fn target(
-    state: &AppState,
-    visitor: &Visitor,
-    user: &str,
-) -> Result<UserId, Error> {
-    match user.parse::<UserId>() {
-        Ok(id) => Ok(id),
-        Err(_) => Ok(state.dir.users().lookup(&visitor.actor, user).await?.id),
-    }
 }
 
 /// Changes names and addresses; fields left out stay as they are.
@@ -56,18 +43,7 @@ async fn update_user(
 ) -> ApiResult<Json<UserOut>> {
     let id = target(&state, &visitor, &user).await?;
     let current = state.dir.users().get(&visitor.actor, id).await?;
-    let update = UserUpdate {
-        email: patch.email.unwrap_or_else(|| current.email.to_string()),
-        fallback_email: patch.fallback_email.unwrap_or_else(|| {
-            current
-                .fallback_email
-                .map(|e| e.to_string())
-                .unwrap_or_default()
-        }),
-        first_name: patch.first_name.unwrap_or(current.first_name),
-        last_name: patch.last_name.unwrap_or(current.last_name),
-        display_name: patch.display_name.unwrap_or(current.display_name),
-    };
+    let update = patch.over(current);
     let user = state.dir.users().update(&visitor.actor, id, update).await?;
     Ok(Json(user.into()))
 }

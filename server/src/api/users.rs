@@ -2,14 +2,13 @@
 
 use super::body::Body;
 use super::caller::ApiResult;
+use super::paging::{self, PageParams};
 use super::types::{ErrorBody, NewUserIn, UserList, UserOut};
 use crate::web::AppState;
 use app::ssr::Visitor;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::{Extension, Json};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use directory::user_list::ListQuery;
 use directory::users::{NewUser, Status};
 use directory::{Error, Permission, Role};
@@ -95,16 +94,6 @@ async fn list_users(
     page_of(&state, actor, &query, &page).await.map(Json)
 }
 
-/// Paging alone, for lists with no other filters.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// At most 200; default 50.
-    limit: Option<u64>,
-    /// From the previous page's `next_cursor`.
-    cursor: Option<String>,
-}
-
 /// One page of users matching `query`, after the cursor.
 pub(super) async fn page_of(
     state: &AppState,
@@ -112,38 +101,28 @@ pub(super) async fn page_of(
     query: &ListQuery,
     page: &PageParams,
 ) -> ApiResult<UserList> {
-    let after = page.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = match page.limit {
-        None => 50,
-        Some(n @ 1..=200) => n,
-        Some(_) => return Err(Error::invalid("limit", "A page holds 1 to 200 users.").into()),
-    };
+    let after = page
+        .cursor
+        .as_deref()
+        .map(|c| paging::decode('u', c))
+        .transpose()?;
+    let limit = paging::limit(page.limit)?;
     let (users, more) = state
         .dir
         .users()
         .list_after(actor, query, after.as_deref(), limit)
         .await?;
     let next_cursor = more
-        .then(|| users.last().map(|u| encode_cursor(u.username.as_str())))
+        .then(|| {
+            users
+                .last()
+                .map(|u| paging::encode('u', u.username.as_str()))
+        })
         .flatten();
     Ok(UserList {
         items: users.into_iter().map(UserOut::from).collect(),
         next_cursor,
     })
-}
-
-/// The cursor is opaque to clients; inside, it is the last username of the page.
-fn encode_cursor(username: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("u:{username}"))
-}
-
-fn decode_cursor(cursor: &str) -> Result<String, Error> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("u:").map(str::to_string))
-        .ok_or_else(|| Error::invalid("cursor", "This cursor is not one this API gave out."))
 }
 
 /// Creates a user with a temporary password, as the new-user page does.
@@ -209,16 +188,4 @@ async fn get_user(
 ) -> ApiResult<Json<UserOut>> {
     let user = state.dir.users().lookup(&visitor.actor, &user).await?;
     Ok(Json(user.into()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_junk_is_refused() {
-        assert_eq!(decode_cursor(&encode_cursor("ada")).unwrap(), "ada");
-        assert!(decode_cursor("not a cursor!").is_err());
-        assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("x:ada")).is_err());
-    }
 }
