@@ -425,7 +425,10 @@ fn chain_line(status: &directory::audit::ChainStatus) -> ChainLine {
                     format_time(through),
                     format_time(checked)
                 ),
-                None => format!("Hash chain verified (checked {}).", format_time(checked)),
+                None => format!(
+                    "The hash chain had no rows yet at its last check ({}); it is checked every 15 minutes.",
+                    format_time(checked)
+                ),
             },
         ),
         (None, None) => (

@@ -63,14 +63,14 @@ fn SessionList(
                 .into_any()
             };
             view! {
-                <li class="flex flex-wrap items-center justify-between gap-3 py-3">
-                    <div class="min-w-0">
+                <li class="flex items-center justify-between gap-3 py-3">
+                    <div class="min-w-0 flex-1">
                         <p class="text-sm font-medium">{what}</p>
                         <p class="text-xs text-slate-600 dark:text-slate-400 [overflow-wrap:anywhere]">
                             {format!("{} · signed in {} · last active {}", s.ip, s.created, s.last_active)}
                         </p>
                     </div>
-                    {action}
+                    <div class="shrink-0">{action}</div>
                 </li>
             }
         })
@@ -100,6 +100,15 @@ pub fn ApiKeysSection() -> impl IntoView {
     );
     let error = action_error(create);
     let made = move || create.value().get().and_then(Result::ok);
+    // A made key empties the form (the password above all), so it is not sent twice.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if made().is_some()
+            && let Some(form) = form.get()
+        {
+            form.reset();
+        }
+    });
     view! {
         <Section title="API keys">
             <p class="mb-3 text-sm text-slate-600 dark:text-slate-400">
@@ -122,7 +131,7 @@ pub fn ApiKeysSection() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <ActionForm action=create attr:class="mt-4 space-y-3" attr:aria-label="Make an API key">
+            <ActionForm action=create node_ref=form attr:class="mt-4 space-y-3" attr:aria-label="Make an API key">
                 <FormAlert error=Signal::derive(move || error.get().filter(|e| e.field.is_none()))/>
                 <div class="grid gap-x-4 sm:grid-cols-2">
                     <Field name="label" label="Label" required=true error/>
@@ -159,8 +168,8 @@ fn KeyList(list: Vec<KeyRow>, revoke: ServerAction<RevokeMyApiKey>) -> impl Into
             let id = StoredValue::new(k.id.clone());
             let title = format!("Revoke {}?", k.label);
             view! {
-                <li class="flex flex-wrap items-center justify-between gap-3 py-3">
-                    <div class="min-w-0">
+                <li class="flex items-center justify-between gap-3 py-3">
+                    <div class="min-w-0 flex-1">
                         <p class="flex flex-wrap items-center gap-2 text-sm font-medium [overflow-wrap:anywhere]">
                             {k.label.clone()}
                             {k.read_only.then(|| view! { <Badge text="read-only".to_string()/> })}
@@ -168,7 +177,7 @@ fn KeyList(list: Vec<KeyRow>, revoke: ServerAction<RevokeMyApiKey>) -> impl Into
                         </p>
                         <p class="font-mono text-xs text-slate-600 dark:text-slate-400 [overflow-wrap:anywhere]">{facts}</p>
                     </div>
-                    {active.then(move || view! {
+                    <div class="shrink-0">{active.then(move || view! {
                         <ConfirmDialog label="Revoke" title=title
                             text="Requests with this key are refused from now on.".to_string() enabled=true centered=true>
                             <ActionForm action=revoke>
@@ -176,7 +185,7 @@ fn KeyList(list: Vec<KeyRow>, revoke: ServerAction<RevokeMyApiKey>) -> impl Into
                                 <button type="submit" class=crate::components::form::DANGER_BUTTON_CLASS>"Revoke key"</button>
                             </ActionForm>
                         </ConfirmDialog>
-                    })}
+                    })}</div>
                 </li>
             }
         })

@@ -147,8 +147,11 @@ impl ApiKeys<'_> {
             .detail("key", row.id.to_string())
             .detail("label", row.label.clone())
             .detail("prefix", row.prefix.clone())
-            .detail("read_only", row.read_only)
-            .detail("expires_days", new.expires_days);
+            .detail("read_only", row.read_only);
+        let entry = match new.expires_days {
+            Some(days) => entry.detail("expires_days", days),
+            None => entry,
+        };
         audit::record(&txn, actor, now, entry).await?;
         txn.commit().await?;
         Ok((view(row, Vec::new()), key))
