@@ -3,8 +3,9 @@
 
 use super::body::Body;
 use super::caller::ApiResult;
+use super::own_types::{KeyOut, NewKeyIn, NewKeyOut};
 use super::target::Whose;
-use super::types::{ErrorBody, KeyOut, NewKeyIn, NewKeyOut};
+use super::types::ErrorBody;
 use crate::web::AppState;
 use app::ssr::Visitor;
 use axum::extract::{Path, Query, State};

@@ -3,10 +3,10 @@
 
 use super::body::Body;
 use super::caller::ApiResult;
-use super::types::{
-    BackupCodesOut, CodeIn, ErrorBody, MfaOut, MfaSetupOut, PasswordChangeIn, PasswordIn,
-    ProfilePatch, UserOut,
+use super::own_types::{
+    BackupCodesOut, CodeIn, MfaOut, MfaSetupOut, PasswordChangeIn, PasswordIn, ProfilePatch,
 };
+use super::types::{ErrorBody, UserOut};
 use crate::web::AppState;
 use app::ssr::Visitor;
 use axum::extract::State;

@@ -11,6 +11,7 @@ mod invites;
 mod keys;
 mod me;
 mod openapi;
+mod own_types;
 mod paging;
 mod reference;
 mod sessions;

@@ -2,8 +2,9 @@
 //! who may), and ending them.
 
 use super::caller::ApiResult;
+use super::own_types::{EndedOut, SessionOut};
 use super::target::Whose;
-use super::types::{EndedOut, ErrorBody, SessionOut};
+use super::types::ErrorBody;
 use crate::web::AppState;
 use app::ssr::Visitor;
 use axum::extract::{Path, Query, State};
