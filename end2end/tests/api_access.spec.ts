@@ -1,5 +1,6 @@
 // Sessions and the audit log as people meet them: a user ends one of their sessions from
-// another browser, which is then signed out; an admin filters the activity by user and date
+// another browser, which is then signed out, and an admin ends the rest from the user's
+// page; an admin filters the activity by user and date
 // and downloads the CSV; an API key made on the profile answers the REST API.
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ const chosen = 'Velvet-Compass-Orchard-41';
 test('a user ends a session from another browser, which is signed out', async ({ page, browser }) => {
   const nell = unique('nell');
   await signInAsOwner(page);
-  await createUser(page, nell, null);
+  const nellsPage = await createUser(page, nell, null);
   await signOut(page);
   await firstSignIn(page, nell, chosen);
 
@@ -30,7 +31,23 @@ test('a user ends a session from another browser, which is signed out', async ({
   await phone.goto('/profile');
   await expect(phone).toHaveURL(/\/login/);
   await other.close();
-  await signOut(page);
+
+  // The owner, elsewhere, sees nell's last session on her page and ends it.
+  const desk = await browser.newContext();
+  const admin = await desk.newPage();
+  await signInAsOwner(admin);
+  await admin.goto(nellsPage);
+  await hydrated(admin);
+  const hers = admin.getByRole('list', { name: `${nell}'s sessions` });
+  await expect(hers.getByRole('listitem')).toHaveCount(1);
+  await expect(hers).not.toContainText('This device');
+  await admin.getByRole('button', { name: 'End all sessions' }).click();
+  await admin.getByRole('button', { name: 'End them' }).click();
+  await expect(admin.getByText('Not signed in anywhere.')).toBeVisible();
+  await desk.close();
+
+  await page.goto('/profile');
+  await expect(page).toHaveURL(/\/login/);
 });
 
 test('an admin filters the activity by user and date and downloads the CSV', async ({ page }) => {

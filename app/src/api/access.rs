@@ -1,4 +1,5 @@
-//! Server functions for one's own sessions and API keys (the profile's sections).
+//! Server functions for sessions and API keys: one's own (the profile's sections), and
+//! another user's (their page, for those who may change their account).
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -33,13 +34,31 @@ pub struct KeyRow {
     pub requests_30d: i64,
 }
 
-#[server(endpoint = "my_sessions")]
-pub async fn my_sessions() -> Result<Vec<SessionRow>, AppError> {
+/// Whose sessions or keys a call is about: the caller's own without `user`, else that user's
+/// (the directory decides whether the caller may; the page offers it to those who may).
+#[cfg(feature = "ssr")]
+fn owner(
+    user: Option<&str>,
+    me: &directory::User,
+) -> Result<(directory::UserId, String), AppError> {
+    match user.filter(|u| !u.is_empty()) {
+        None => Ok((me.id, "/profile".to_string())),
+        Some(id) => {
+            let id = super::users::parse_user_id(id)?;
+            Ok((id, format!("/users/{id}")))
+        }
+    }
+}
+
+/// Live sessions: one's own, or (with `user`) someone else's.
+#[server(endpoint = "sessions")]
+pub async fn sessions(user: Option<String>) -> Result<Vec<SessionRow>, AppError> {
     use crate::ssr::format_time;
-    let (user, actor) = crate::ssr::signed_in()?;
+    let (me, actor) = crate::ssr::signed_in()?;
+    let (owner, _) = owner(user.as_deref(), &me)?;
     let sessions = crate::ssr::directory()?
         .session_list()
-        .list(&actor, user.id)
+        .list(&actor, owner)
         .await?;
     Ok(sessions
         .into_iter()
@@ -55,35 +74,41 @@ pub async fn my_sessions() -> Result<Vec<SessionRow>, AppError> {
         .collect())
 }
 
-#[server(endpoint = "my_session_end")]
-pub async fn end_my_session(id: String) -> Result<(), AppError> {
-    let (user, actor) = crate::ssr::signed_in()?;
+#[server(endpoint = "session_end")]
+pub async fn end_session(user: Option<String>, id: String) -> Result<(), AppError> {
+    let (me, actor) = crate::ssr::signed_in()?;
+    let (owner, page) = owner(user.as_deref(), &me)?;
     crate::ssr::directory()?
         .session_list()
-        .end(&actor, user.id, &id)
+        .end(&actor, owner, &id)
         .await?;
-    crate::ssr::back_to("/profile");
+    crate::ssr::back_to(&page);
     Ok(())
 }
 
-#[server(endpoint = "my_sessions_end_others")]
-pub async fn end_my_other_sessions() -> Result<u64, AppError> {
-    let (user, actor) = crate::ssr::signed_in()?;
+/// Ends every session but the caller's own: all others of one's own, or all of someone
+/// else's.
+#[server(endpoint = "sessions_end_others")]
+pub async fn end_other_sessions(user: Option<String>) -> Result<u64, AppError> {
+    let (me, actor) = crate::ssr::signed_in()?;
+    let (owner, page) = owner(user.as_deref(), &me)?;
     let ended = crate::ssr::directory()?
         .session_list()
-        .end_others(&actor, user.id)
+        .end_others(&actor, owner)
         .await?;
-    crate::ssr::back_to("/profile");
+    crate::ssr::back_to(&page);
     Ok(ended)
 }
 
-#[server(endpoint = "my_api_keys")]
-pub async fn my_api_keys() -> Result<Vec<KeyRow>, AppError> {
+/// API keys with their use: one's own, or (with `user`) someone else's.
+#[server(endpoint = "api_keys")]
+pub async fn api_keys(user: Option<String>) -> Result<Vec<KeyRow>, AppError> {
     use crate::ssr::format_time;
-    let (user, actor) = crate::ssr::signed_in()?;
+    let (me, actor) = crate::ssr::signed_in()?;
+    let (owner, _) = owner(user.as_deref(), &me)?;
     let dir = crate::ssr::directory()?;
     let now = dir.now();
-    let keys = dir.api_keys().list(&actor, user.id).await?;
+    let keys = dir.api_keys().list(&actor, owner).await?;
     Ok(keys
         .into_iter()
         .map(|k| KeyRow {
@@ -137,9 +162,11 @@ pub async fn create_my_api_key(
     Ok(key.expose().to_string())
 }
 
-#[server(endpoint = "my_api_key_revoke")]
-pub async fn revoke_my_api_key(id: String) -> Result<(), AppError> {
-    let (_, actor) = crate::ssr::signed_in()?;
+/// Revokes a key: one's own, or (from their page, `user`) someone else's.
+#[server(endpoint = "api_key_revoke")]
+pub async fn revoke_api_key(user: Option<String>, id: String) -> Result<(), AppError> {
+    let (me, actor) = crate::ssr::signed_in()?;
+    let (_, page) = owner(user.as_deref(), &me)?;
     let id = id
         .parse()
         .map_err(|_| directory::Error::NotFound("API key"))?;
@@ -147,6 +174,6 @@ pub async fn revoke_my_api_key(id: String) -> Result<(), AppError> {
         .api_keys()
         .revoke(&actor, id)
         .await?;
-    crate::ssr::back_to("/profile");
+    crate::ssr::back_to(&page);
     Ok(())
 }

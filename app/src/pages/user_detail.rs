@@ -146,6 +146,16 @@ fn UserView(detail: UserDetail, can: Can, actions: Actions) -> impl IntoView {
                 })}
                 <crate::pages::user_access::AccessSection id=detail.user.id.clone() username=detail.user.username.clone()
                     editable=can.details impersonate=can.impersonate/>
+                {can.details.then(|| {
+                    let whose = crate::pages::profile_access::Whose {
+                        id: Some(detail.user.id.clone()),
+                        username: detail.user.username.clone(),
+                    };
+                    view! {
+                        <crate::pages::profile_access::SessionsSection whose=whose.clone()/>
+                        <crate::pages::profile_access::ApiKeysSection whose/>
+                    }
+                })}
                 <Facts detail/>
             </div>
         </div>

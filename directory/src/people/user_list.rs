@@ -4,7 +4,7 @@ use crate::entities::{group_members, users};
 use crate::error::Result;
 use crate::ids::GroupId;
 use crate::policy::{self, Actor, Permission, Role};
-use crate::store::user_rows::{Status, User};
+use crate::store::user_rows::{Status, User, UserColumns};
 use crate::users::Users;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
@@ -137,11 +137,12 @@ impl Users<'_> {
         let rows = select
             .offset(crate::core::paging::offset(query.page, per_page)?)
             .limit(per_page)
+            .into_partial_model::<UserColumns>()
             .all(self.dir.db())
             .await?;
         let users = rows
             .into_iter()
-            .map(User::from_row)
+            .map(User::from_columns)
             .collect::<Result<_>>()?;
         Ok(UserPage { users, total })
     }
@@ -168,13 +169,14 @@ impl Users<'_> {
             .filter(filter)
             .order_by_asc(users::Column::Username)
             .limit(limit + 1)
+            .into_partial_model::<UserColumns>()
             .all(self.dir.db())
             .await?;
         let more = rows.len() as u64 > limit;
         let users = rows
             .into_iter()
             .take(limit as usize)
-            .map(User::from_row)
+            .map(User::from_columns)
             .collect::<Result<_>>()?;
         Ok((users, more))
     }

@@ -5,6 +5,7 @@ use crate::core::error::{Error, Result};
 use crate::core::ids::{Email, UserId, Username};
 use crate::core::policy::{Actor, Principal, Role};
 use crate::entities::users;
+use sea_orm::DerivePartialModel;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -41,8 +42,58 @@ pub struct User {
     pub mfa_enabled: bool,
 }
 
+/// The columns a [`User`] is made of: a row without its password hash and TOTP secret, which
+/// lists have no use for (every column read is a copy per row, and secrets stay on disk).
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "users::Entity", from_query_result)]
+pub(crate) struct UserColumns {
+    pub id: uuid::Uuid,
+    pub username: String,
+    pub email: String,
+    pub fallback_email: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub status: String,
+    pub role: String,
+    pub must_change_password: bool,
+    pub uid_number: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub last_login_at: Option<OffsetDateTime>,
+    pub password_changed_at: Option<OffsetDateTime>,
+    pub totp_enabled_at: Option<OffsetDateTime>,
+}
+
+impl From<users::Model> for UserColumns {
+    fn from(row: users::Model) -> Self {
+        Self {
+            id: row.id,
+            username: row.username,
+            email: row.email,
+            fallback_email: row.fallback_email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            display_name: row.display_name,
+            status: row.status,
+            role: row.role,
+            must_change_password: row.must_change_password,
+            uid_number: row.uid_number,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            last_login_at: row.last_login_at,
+            password_changed_at: row.password_changed_at,
+            totp_enabled_at: row.totp_enabled_at,
+        }
+    }
+}
+
 impl User {
     pub(crate) fn from_row(row: users::Model) -> Result<Self> {
+        Self::from_columns(row.into())
+    }
+
+    pub(crate) fn from_columns(row: UserColumns) -> Result<Self> {
         Ok(Self {
             id: UserId(row.id),
             username: Username::from_stored(row.username),
