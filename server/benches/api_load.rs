@@ -15,9 +15,7 @@ const CONNECTIONS: usize = 16;
 const RUN: Duration = Duration::from_secs(10);
 const AUDIT_ROWS: u64 = 1_000_000;
 
-// The load client runs on one thread (as `wrk -t1` would), so on a small machine it never
-// takes more than one core from the server it measures.
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> BenchResult {
     let tmp = std::env::temp_dir().join(format!("gatehouse-api-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
