@@ -85,14 +85,7 @@ async fn revoked_and_expired_keys_answer_with_their_own_codes() {
         json!({"label": "revoke me", "password": PASSWORD}),
     )
     .await;
-    let keys: Value = ada
-        .get(app.url("/api/v1/api-keys"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let keys: Value = json_of(ada.get(app.url("/api/v1/api-keys"))).await;
     let id = keys[0]["id"].as_str().unwrap().to_string();
     assert_eq!(keys[0]["label"], "revoke me");
     assert!(key.starts_with(keys[0]["prefix"].as_str().unwrap()));
@@ -176,14 +169,7 @@ async fn keys_are_made_from_a_session_or_the_command_line_only() {
     }
     app.restart();
     let ada = signed_in(&app, "ada").await;
-    let keys: Value = ada
-        .get(app.url("/api/v1/api-keys?user=eve"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let keys: Value = json_of(ada.get(app.url("/api/v1/api-keys?user=eve"))).await;
     let counted: i64 = keys[0]["requests"]
         .as_array()
         .unwrap()

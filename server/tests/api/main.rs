@@ -52,6 +52,11 @@ pub(crate) async fn with_key(
     error_of(req.send().await.unwrap()).await
 }
 
+/// Sends a request that must succeed; returns its JSON body.
+pub(crate) async fn json_of(req: reqwest::RequestBuilder) -> Value {
+    req.send().await.unwrap().json().await.unwrap()
+}
+
 pub(crate) fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }

@@ -9,14 +9,7 @@ async fn people_see_their_sessions_and_end_them() {
     cli_user(&app, "hal", "user");
     let laptop = signed_in(&app, "hal").await;
     let phone = signed_in(&app, "hal").await;
-    let list: Value = laptop
-        .get(app.url("/api/v1/sessions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = json_of(laptop.get(app.url("/api/v1/sessions"))).await;
     let sessions = list.as_array().unwrap();
     assert_eq!(sessions.len(), 2, "{list}");
     assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
@@ -45,14 +38,7 @@ async fn people_see_their_sessions_and_end_them() {
     let (status, _) = error_of(res).await;
     assert_eq!(status, 403);
     let ada = signed_in(&app, "ada").await;
-    let ended: Value = ada
-        .delete(app.url("/api/v1/sessions?user=hal"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ended: Value = json_of(ada.delete(app.url("/api/v1/sessions?user=hal"))).await;
     assert_eq!(ended["ended"], 1);
     let (status, _) = error_of(laptop.get(app.url("/api/v1/me")).send().await.unwrap()).await;
     assert_eq!(status, 401);
