@@ -44,7 +44,9 @@ async fn main() -> BenchResult {
     let (mut server, base) = start_server(&url, &tmp, &secret_key)?;
     println!("{}", machine());
 
+    let idle = peak_rss_kib(server.id());
     let (requests, mut times) = load(&base, &key).await?;
+    let loaded = peak_rss_kib(server.id());
     times.sort();
     let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -56,6 +58,11 @@ async fn main() -> BenchResult {
         ms(at(0.50)),
         ms(at(0.99)),
         ms(times[times.len() - 1]),
+    );
+    println!(
+        "server peak RSS {} MiB before the load, {} MiB after it",
+        idle / 1024,
+        loaded / 1024
     );
 
     fill_audit(&url).await?;

@@ -220,11 +220,13 @@ impl Auth<'_> {
         };
         let expires = too_old && !user.must_change_password;
         // Only an expired password changes what a session resolves to; the time of the last
-        // sign-in is not worth clearing every process's caches for.
+        // sign-in is not worth clearing every process's caches for, only this one's roster.
         let txn = if expires {
             crate::changes::Change::begin(self.dir).await?
         } else {
-            crate::changes::Change::begin_quiet(self.dir).await?
+            crate::changes::Change::begin_quiet(self.dir)
+                .await?
+                .listed()
         };
         let mut update = users::ActiveModel {
             id: Set(user.id.0),

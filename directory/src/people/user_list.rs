@@ -1,16 +1,19 @@
-//! The users list: filters, order and paging, shared by the UI, the API and the bench.
+//! The users list: filters, order and paging, shared by the UI, the API and the bench, read
+//! from the roster (see [`crate::store::roster`]) or, without one, from the database.
 
 use crate::entities::{group_members, users};
 use crate::error::Result;
 use crate::ids::GroupId;
 use crate::policy::{self, Actor, Permission, Role};
+use crate::store::roster::{Entry, Roster};
 use crate::store::user_rows::{Status, User, UserColumns};
 use crate::users::Users;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, NullOrdering, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
+use std::cmp::Ordering;
 
 /// What the users list can be ordered by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -119,10 +122,14 @@ fn list_filter(query: &ListQuery) -> Condition {
 
 impl Users<'_> {
     /// Lists users matching the query, one page at a time, ordered as asked (then by
-    /// username, so pages never overlap).
+    /// username, so pages never overlap). Read from the roster when one is current.
     pub async fn list(&self, actor: &Actor, query: ListQuery) -> Result<UserPage> {
         policy::require(actor, Permission::UsersRead)?;
         let per_page = query.per_page.clamp(1, 200);
+        let offset = crate::core::paging::offset(query.page, per_page)?;
+        if let Some(roster) = self.dir.roster() {
+            return Ok(roster_page(&roster, &query, offset, per_page));
+        }
         let select = users::Entity::find().filter(list_filter(&query));
         let total = select.clone().count(self.dir.db()).await?;
         let order = if query.descending {
@@ -130,12 +137,19 @@ impl Users<'_> {
         } else {
             sea_orm::Order::Asc
         };
-        let mut select = select.order_by(query.sort.column(), order);
+        // Never-signed-in users sort as the oldest, on every backend (SQLite and PostgreSQL
+        // disagree where NULLs go), as the roster sorts them.
+        let nulls = if query.descending {
+            NullOrdering::Last
+        } else {
+            NullOrdering::First
+        };
+        let mut select = select.order_by_with_nulls(query.sort.column(), order, nulls);
         if query.sort != SortKey::Username {
             select = select.order_by_asc(users::Column::Username);
         }
         let rows = select
-            .offset(crate::core::paging::offset(query.page, per_page)?)
+            .offset(offset)
             .limit(per_page)
             .into_partial_model::<UserColumns>()
             .all(self.dir.db())
@@ -151,7 +165,8 @@ impl Users<'_> {
 impl Users<'_> {
     /// The API's list: the same filters, ordered by username, the `limit` users after
     /// `after` (keyset paging, so a page never repeats or skips a user however the list
-    /// changes between requests). Also says whether more follow.
+    /// changes between requests). Also says whether more follow. Read from the roster when
+    /// one is current.
     pub async fn list_after(
         &self,
         actor: &Actor,
@@ -161,6 +176,9 @@ impl Users<'_> {
     ) -> Result<(Vec<User>, bool)> {
         policy::require(actor, Permission::UsersRead)?;
         let limit = limit.clamp(1, 200);
+        if let Some(roster) = self.dir.roster() {
+            return Ok(roster_after(&roster, query, after, limit as usize));
+        }
         let mut filter = list_filter(query);
         if let Some(after) = after {
             filter = filter.add(users::Column::Username.gt(after));
@@ -180,6 +198,94 @@ impl Users<'_> {
             .collect::<Result<_>>()?;
         Ok((users, more))
     }
+}
+
+/// [`list_filter`]'s test on a user held in the roster: the two must admit the same users
+/// (`tests/api/roster.rs` holds them to it on both backends).
+struct Admits<'a> {
+    query: &'a ListQuery,
+    term: Option<String>,
+}
+
+impl<'a> Admits<'a> {
+    fn new(query: &'a ListQuery) -> Self {
+        let term = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_lowercase);
+        Self { query, term }
+    }
+
+    fn admits(&self, roster: &Roster, entry: &Entry) -> bool {
+        let user = &entry.user;
+        self.term
+            .as_deref()
+            .is_none_or(|term| entry.lowered.iter().any(|field| field.contains(term)))
+            && self.query.status.is_none_or(|status| user.status == status)
+            && self.query.role.is_none_or(|role| user.role == role)
+            && self
+                .query
+                .group
+                .is_none_or(|group| roster.in_group(group.0, user.id.0))
+    }
+}
+
+/// The order [`Users::list`] asks the database for, on users held in the roster.
+fn compare(query: &ListQuery, a: &User, b: &User) -> Ordering {
+    let first = match query.sort {
+        SortKey::Username => a.username.as_str().cmp(b.username.as_str()),
+        SortKey::Name => a.display_name.cmp(&b.display_name),
+        SortKey::Email => a.email.as_str().cmp(b.email.as_str()),
+        SortKey::Created => a.created_at.cmp(&b.created_at),
+        SortKey::LastLogin => a.last_login_at.cmp(&b.last_login_at),
+    };
+    let first = if query.descending {
+        first.reverse()
+    } else {
+        first
+    };
+    first.then_with(|| a.username.as_str().cmp(b.username.as_str()))
+}
+
+fn roster_page(roster: &Roster, query: &ListQuery, offset: u64, per_page: u64) -> UserPage {
+    let admits = Admits::new(query);
+    let mut matched: Vec<&User> = roster
+        .users
+        .iter()
+        .filter(|entry| admits.admits(roster, entry))
+        .map(|entry| &entry.user)
+        .collect();
+    // The roster is in username order already.
+    if query.sort != SortKey::Username || query.descending {
+        matched.sort_by(|a, b| compare(query, a, b));
+    }
+    let total = matched.len() as u64;
+    let users = matched
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(per_page as usize)
+        .cloned()
+        .collect();
+    UserPage { users, total }
+}
+
+fn roster_after(
+    roster: &Roster,
+    query: &ListQuery,
+    after: Option<&str>,
+    limit: usize,
+) -> (Vec<User>, bool) {
+    let admits = Admits::new(query);
+    let start = after.map_or(0, |after| roster.after(after));
+    let mut matched = roster.users[start..]
+        .iter()
+        .filter(|entry| admits.admits(roster, entry))
+        .map(|entry| entry.user.clone());
+    let users: Vec<User> = matched.by_ref().take(limit).collect();
+    let more = matched.next().is_some();
+    (users, more)
 }
 
 /// Makes `%`, `_` and `\` in a search term match themselves.

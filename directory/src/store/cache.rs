@@ -15,7 +15,7 @@ const MAX_USERS: usize = 50_000;
 /// The longest anything is served from here, whatever the signal says: a listening
 /// connection can die without an error (a half-open socket, a pooler that swallows
 /// notices), and a suspension must still reach every process within seconds.
-const MAX_AGE: Duration = Duration::from_secs(5);
+pub(crate) const MAX_AGE: Duration = Duration::from_secs(5);
 
 struct Held {
     generation: u64,

@@ -30,6 +30,9 @@ pub struct Change<'a> {
     /// False for a write nothing cached depends on (a sign-in's time): it need not clear
     /// every process's caches.
     signals: bool,
+    /// A quiet write the users lists show (a sign-in's time): this process's roster is
+    /// rebuilt after it (other processes' within the caches' age limit).
+    listed: bool,
 }
 
 impl Deref for Change<'_> {
@@ -83,6 +86,7 @@ impl<'a> Change<'a> {
             txn,
             dir,
             signals: true,
+            listed: false,
         })
     }
 
@@ -93,11 +97,20 @@ impl<'a> Change<'a> {
         Ok(change)
     }
 
+    /// Marks a quiet change as one the users lists show.
+    pub(crate) fn listed(mut self) -> Self {
+        self.listed = true;
+        self
+    }
+
     /// Commits, then tells every cache here and (on PostgreSQL, by a `NOTIFY` that leaves
     /// with the commit) in every other process.
     pub async fn commit(self) -> Result<()> {
         if !self.signals {
             self.txn.commit().await?;
+            if self.listed {
+                self.dir.changes().touch();
+            }
             return Ok(());
         }
         if self.txn.get_database_backend() == sea_orm::DbBackend::Postgres {

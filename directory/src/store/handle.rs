@@ -6,7 +6,7 @@ use crate::core::clock::Clock;
 use crate::core::error::{Error, Result};
 use crate::core::passwords;
 use crate::core::secrets::SecretKey;
-use crate::store::{cache, db, key_limits, key_usage, signal};
+use crate::store::{cache, db, key_limits, key_usage, roster, signal};
 use sea_orm::DatabaseConnection;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -42,6 +42,8 @@ struct Inner {
     /// The "directory changed" signal and the caches it clears.
     changes: signal::Changes,
     cache: cache::Cache,
+    /// Every user's list columns in memory (see [`roster`]).
+    roster: roster::RosterSlot,
     /// API key use not yet written (see [`key_usage`]).
     key_usage: key_usage::UsageBuffer,
     key_limits: key_limits::KeyLimits,
@@ -65,6 +67,7 @@ impl Directory {
             // Nothing is cached until [`Directory::watch_changes`] hears changes.
             changes: signal::Changes::new(false),
             cache: cache::Cache::default(),
+            roster: roster::RosterSlot::default(),
             key_usage: key_usage::UsageBuffer::default(),
             key_limits: key_limits::KeyLimits::default(),
         })))
@@ -138,6 +141,16 @@ impl Directory {
 
     pub(crate) fn cache(&self) -> &cache::Cache {
         &self.0.cache
+    }
+
+    pub(crate) fn roster_slot(&self) -> &roster::RosterSlot {
+        &self.0.roster
+    }
+
+    /// Whether this process hears changes now, so that its caches may serve (see
+    /// [`Directory::watch_changes`]).
+    pub fn hears_changes(&self) -> bool {
+        self.0.changes.live()
     }
 
     pub(crate) fn key_usage(&self) -> &key_usage::UsageBuffer {

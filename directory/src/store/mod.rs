@@ -1,6 +1,7 @@
 //! Storage helpers several services share: the handle, the connection, the change signal and
-//! caches, user rows, memberships, settings rows, ending sessions, the audit trail and the
-//! mail queue. They call only into `core` and each other, never up into a service.
+//! caches (the roster of users among them), user rows, memberships, settings rows, ending
+//! sessions, the audit trail and the mail queue. They call only into `core` and each other,
+//! never up into a service.
 
 pub(crate) mod accounts;
 pub mod audit;
@@ -17,6 +18,7 @@ pub(crate) mod memberships;
 pub(crate) mod outbox_queue;
 pub mod password_policy;
 pub(crate) mod posix_ids;
+pub(crate) mod roster;
 pub(crate) mod session_end;
 pub mod settings_rows;
 pub(crate) mod signal;

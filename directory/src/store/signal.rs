@@ -9,6 +9,9 @@ use tokio::sync::broadcast;
 /// hears about changes at all right now (while it does not, caches must not be trusted).
 pub(crate) struct Changes {
     generation: AtomicU64,
+    /// Moves on every quiet change this process commits that the users lists show (a
+    /// sign-in's time): nothing else cached depends on those, but the roster shows them.
+    touches: AtomicU64,
     live: AtomicBool,
     sender: broadcast::Sender<()>,
 }
@@ -18,6 +21,7 @@ impl Changes {
         let (sender, _) = broadcast::channel(16);
         Self {
             generation: AtomicU64::new(0),
+            touches: AtomicU64::new(0),
             live: AtomicBool::new(live),
             sender,
         }
@@ -25,6 +29,14 @@ impl Changes {
 
     pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn touches(&self) -> u64 {
+        self.touches.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn touch(&self) {
+        self.touches.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Whether a cached value may be served: only while changes are being heard.

@@ -10,6 +10,7 @@ mod audit;
 mod documents;
 mod fuzz;
 mod keys;
+mod roster;
 mod sessions;
 mod table;
 
