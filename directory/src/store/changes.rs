@@ -31,7 +31,7 @@ pub struct Change<'a> {
     /// every process's caches.
     signals: bool,
     /// A quiet write the users lists show (a sign-in's time): this process's roster is
-    /// rebuilt after it (other processes' within the caches' age limit).
+    /// rebuilt after it (other processes' within twice the caches' age limit).
     listed: bool,
 }
 

@@ -267,3 +267,70 @@ async fn a_sign_in_shows_in_the_list_at_once() {
     let after = live.users().list(&system, query).await.unwrap();
     assert!(after.users[0].last_login_at.is_some());
 }
+
+/// On PostgreSQL (the test suite's run there): a database whose collation orders text by
+/// language, not by bytes, keeps every list on the database, so a cursor means the same
+/// whoever answers it.
+#[tokio::test]
+async fn a_database_that_orders_by_language_keeps_lists_on_the_database() {
+    let Ok(admin_url) = std::env::var("GATEHOUSE_TEST_POSTGRES_URL") else {
+        eprintln!("no GATEHOUSE_TEST_POSTGRES_URL: this test runs in the PostgreSQL suite");
+        return;
+    };
+    let name = format!("gatehouse_icu_{}", unique_name());
+    admin_sql(
+        &admin_url,
+        &format!(
+            "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu \
+             ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+        ),
+    )
+    .await;
+    let (prefix, _) = admin_url.rsplit_once('/').unwrap();
+    let dir = Directory::open(Options {
+        database_url: format!("{prefix}/{name}"),
+        secret_key: SecretKey::generate(),
+        clock: Arc::new(SystemClock),
+        base_url: "http://127.0.0.1:3000".into(),
+    })
+    .await
+    .unwrap();
+    dir.migrate().await.unwrap();
+    let watcher = tokio::spawn(dir.clone().watch_changes());
+    while !dir.hears_changes() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let system = Actor::system();
+    for username in ["ab", "a-c", "a.d", "zz"] {
+        let new = NewUser {
+            username: username.into(),
+            email: format!("{username}@example.org"),
+            full_name: username.to_uppercase(),
+            role: Role::User,
+            status: Status::Active,
+            password: None,
+            must_change_password: false,
+        };
+        dir.users().create(&system, new).await.unwrap();
+    }
+    assert!(!dir.load_roster().await.unwrap(), "the roster stood in");
+    let mut walked = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let (page, more) = dir
+            .users()
+            .list_after(&system, &ListQuery::default(), after.as_deref(), 1)
+            .await
+            .unwrap();
+        walked.extend(names(&page));
+        if !more {
+            break;
+        }
+        after = walked.last().cloned();
+    }
+    walked.sort();
+    assert_eq!(walked, ["a-c", "a.d", "ab", "zz"]);
+    watcher.abort();
+    dir.close().await.unwrap();
+    admin_sql(&admin_url, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
+}

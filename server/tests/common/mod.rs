@@ -55,7 +55,7 @@ impl Drop for TempDir {
     }
 }
 
-fn unique_name() -> String {
+pub fn unique_name() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -323,7 +323,7 @@ impl Drop for TestApp {
     }
 }
 
-async fn admin_sql(admin_url: &str, sql: &str) {
+pub async fn admin_sql(admin_url: &str, sql: &str) {
     use sea_orm::ConnectionTrait;
     let db = sea_orm::Database::connect(admin_url)
         .await
