@@ -5,6 +5,7 @@ use crate::entities::{group_members, users};
 use crate::error::Result;
 use crate::ids::GroupId;
 use crate::policy::{self, Actor, Permission, Role};
+use crate::store::handle::Directory;
 use crate::store::roster::{Entry, Roster};
 use crate::store::user_rows::{Status, User, UserColumns};
 use crate::users::Users;
@@ -14,6 +15,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// What the users list can be ordered by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -118,6 +120,39 @@ fn list_filter(query: &ListQuery) -> Condition {
         filter = filter.add(Expr::col(users::Column::Id).in_subquery(members));
     }
     filter
+}
+
+impl Directory {
+    /// The roster, if one is current; otherwise `None`, and a rebuild is started for the next
+    /// caller (the caller reads the database meanwhile).
+    fn roster(&self) -> Option<Arc<Roster>> {
+        let slot = self.roster_slot();
+        let (roster, fresh) = match slot.current(self.changes()) {
+            Some((roster, fresh)) => (Some(roster), fresh),
+            None => (None, false),
+        };
+        if !fresh && slot.claim_rebuild(self.changes()) {
+            let dir = self.clone();
+            tokio::spawn(async move {
+                let slot = dir.roster_slot();
+                let _claim = slot.release_on_drop();
+                if let Err(err) = slot.rebuild(dir.db(), dir.changes()).await {
+                    tracing::warn!(error = %err, "rebuilding the roster failed; lists read the database");
+                }
+            });
+        }
+        roster
+    }
+
+    /// Builds the roster now and says whether it was kept (it is not when a change came in
+    /// while it was read, when this process cannot hear changes, or when the database does
+    /// not order text as the roster does). For tests that compare the roster's answers with
+    /// the database's.
+    pub async fn load_roster(&self) -> Result<bool> {
+        let slot = self.roster_slot();
+        slot.rebuild(self.db(), self.changes()).await?;
+        Ok(slot.current(self.changes()).is_some_and(|(_, fresh)| fresh))
+    }
 }
 
 impl Users<'_> {

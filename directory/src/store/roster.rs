@@ -16,11 +16,11 @@
 use crate::core::error::Result;
 use crate::entities::{group_members, users};
 use crate::store::cache::MAX_AGE;
-use crate::store::handle::Directory;
+use crate::store::signal::Changes;
 use crate::store::user_rows::{User, UserColumns};
 use sea_orm::{
-    AccessMode, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel, QueryFilter,
-    QueryOrder, QuerySelect, Statement, TransactionTrait,
+    AccessMode, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    IsolationLevel, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -88,105 +88,68 @@ impl RosterSlot {
 }
 
 /// Clears the "rebuild under way" flag however the rebuild ends, a panic included.
-struct Building<'a>(&'a AtomicBool);
+pub(crate) struct Building<'a>(&'a RosterSlot);
 
 impl Drop for Building<'_> {
     fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
+        self.0.building.store(false, Ordering::Release);
     }
 }
 
-impl Directory {
-    /// The roster, if one is current; otherwise `None`, and a rebuild is started for the next
-    /// caller (the caller reads the database meanwhile).
-    pub(crate) fn roster(&self) -> Option<Arc<Roster>> {
-        let (roster, fresh) = match self.current_roster() {
-            Some((roster, fresh)) => (Some(roster), fresh),
-            None => (None, false),
-        };
-        let slot = self.roster_slot();
-        if !fresh
-            && self.changes().live()
-            && slot.may_start()
-            && !slot.building.swap(true, Ordering::AcqRel)
-        {
-            let dir = self.clone();
-            tokio::spawn(async move {
-                let _building = Building(&dir.roster_slot().building);
-                if let Err(err) = dir.rebuild_roster().await {
-                    tracing::warn!(error = %err, "rebuilding the roster failed; lists read the database");
-                }
-            });
-        }
-        roster
+impl RosterSlot {
+    /// Claims the one rebuild this process may run now, if a rebuild may start at all. The
+    /// claimant runs it holding [`RosterSlot::release_on_drop`].
+    pub(crate) fn claim_rebuild(&self, changes: &Changes) -> bool {
+        changes.live() && self.may_start() && !self.building.swap(true, Ordering::AcqRel)
     }
 
-    /// Builds the roster now and says whether it was kept (it is not when a change came in
-    /// while it was read, or when this process cannot hear changes). For start-up, and for
-    /// tests that compare the roster's answers with the database's.
-    pub async fn load_roster(&self) -> Result<bool> {
-        self.rebuild_roster().await?;
-        Ok(self.current_roster().is_some_and(|(_, fresh)| fresh))
+    pub(crate) fn release_on_drop(&self) -> Building<'_> {
+        Building(self)
     }
 
     /// The roster if no change came in since it was read, and whether it is younger than the
     /// caches' age limit. Past that limit it is still served while its rebuild runs (no change
     /// was heard, so it is as good as any cached value), but never past twice the limit.
-    fn current_roster(&self) -> Option<(Arc<Roster>, bool)> {
-        if !self.changes().live() {
+    pub(crate) fn current(&self, changes: &Changes) -> Option<(Arc<Roster>, bool)> {
+        if !changes.live() {
             return None;
         }
-        let held = self
-            .roster_slot()
-            .held
-            .read()
-            .unwrap_or_else(|p| p.into_inner());
-        let roster = held.as_ref().filter(|r| r.seen == seen(self))?;
+        let held = self.held.read().unwrap_or_else(|p| p.into_inner());
+        let roster = held.as_ref().filter(|r| r.seen == seen(changes))?;
         let age = roster.built.elapsed();
         (age < 2 * MAX_AGE).then(|| (roster.clone(), age < MAX_AGE))
     }
 
-    async fn rebuild_roster(&self) -> Result<()> {
-        if !self.orders_bytes().await? {
+    /// Reads the roster and keeps it, unless a change came in while it read.
+    pub(crate) async fn rebuild(&self, db: &DatabaseConnection, changes: &Changes) -> Result<()> {
+        if !self.orders_bytes(db).await? {
             return Ok(());
         }
-        let before = seen(self);
-        let roster = load(self, before).await?;
+        let before = seen(changes);
+        let roster = load(db, before).await?;
         // A change that came in while the rows were read may be missing from them.
-        if !self.changes().live() || seen(self) != before {
-            let mut wasted = self
-                .roster_slot()
-                .wasted
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
+        if !changes.live() || seen(changes) != before {
+            let mut wasted = self.wasted.lock().unwrap_or_else(|p| p.into_inner());
             *wasted = Some(Instant::now());
             return Ok(());
         }
-        let mut held = self
-            .roster_slot()
-            .held
-            .write()
-            .unwrap_or_else(|p| p.into_inner());
+        let mut held = self.held.write().unwrap_or_else(|p| p.into_inner());
         *held = Some(Arc::new(roster));
         Ok(())
     }
-}
 
-impl Directory {
     /// Whether the database orders text as the roster does. Asked of the database itself
     /// (not read off its locale name), with strings that every linguistic order sorts
     /// differently from bytes: case, punctuation and accents.
-    async fn orders_bytes(&self) -> Result<bool> {
-        let slot = self.roster_slot();
-        if let Some(known) = slot.byte_order.get() {
+    async fn orders_bytes(&self, db: &DatabaseConnection) -> Result<bool> {
+        if let Some(known) = self.byte_order.get() {
             return Ok(*known);
         }
-        let known = match self.db().get_database_backend() {
+        let known = match db.get_database_backend() {
             DbBackend::Postgres => {
                 let sql =
                     "SELECT ('B' < 'a' AND 'a-c' < 'ab' AND 'Z' < '_' AND 'z' < 'é') AS bytes";
-                let row = self
-                    .db()
+                let row = db
                     .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
                     .await?;
                 row.map(|row| row.try_get::<bool>("", "bytes"))
@@ -201,15 +164,15 @@ impl Directory {
                 "the database's collation does not order text byte by byte (it is not C): users lists read the database"
             );
         }
-        Ok(*slot.byte_order.get_or_init(|| known))
+        Ok(*self.byte_order.get_or_init(|| known))
     }
 }
 
 /// What a roster must have seen to be current: every change any process made, and every
 /// quiet one this process made that lists show (other processes' reach it within twice the
 /// age limit, and on SQLite within the signal's poll, which hears every commit).
-fn seen(dir: &Directory) -> (u64, u64) {
-    (dir.changes().generation(), dir.changes().touches())
+fn seen(changes: &Changes) -> (u64, u64) {
+    (changes.generation(), changes.touches())
 }
 
 /// Users read per query while loading: the database's rows for a batch are held at once, the
@@ -218,17 +181,16 @@ const BATCH: u64 = 1_000;
 
 /// Reads every user and membership in one snapshot (REPEATABLE READ on PostgreSQL, a read
 /// transaction on SQLite), so the two agree; its age counts from before the first read.
-async fn load(dir: &Directory, seen: (u64, u64)) -> Result<Roster> {
+async fn load(db: &DatabaseConnection, seen: (u64, u64)) -> Result<Roster> {
     let built = Instant::now();
-    let txn = if dir.db().get_database_backend() == DbBackend::Postgres {
-        dir.db()
-            .begin_with_config(
-                Some(IsolationLevel::RepeatableRead),
-                Some(AccessMode::ReadOnly),
-            )
-            .await?
+    let txn = if db.get_database_backend() == DbBackend::Postgres {
+        db.begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadOnly),
+        )
+        .await?
     } else {
-        dir.db().begin().await?
+        db.begin().await?
     };
     let mut users = Vec::new();
     loop {
