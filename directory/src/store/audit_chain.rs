@@ -9,9 +9,8 @@ use crate::core::error::Result;
 use crate::entities::{audit_chain, audit_log};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    AccessMode, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, IsolationLevel, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -181,15 +180,7 @@ pub struct ChainCheck {
 /// Walks the chain from the retention checkpoint to the head, in one read-only snapshot so a
 /// prune or a write by another process meanwhile cannot look like tampering.
 pub(crate) async fn walk(db: &DatabaseConnection) -> Result<ChainCheck> {
-    let txn = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        db.begin_with_config(
-            Some(IsolationLevel::RepeatableRead),
-            Some(AccessMode::ReadOnly),
-        )
-        .await?
-    } else {
-        db.begin().await?
-    };
+    let txn = crate::store::db::snapshot(db).await?;
     let result = walk_in(&txn).await;
     txn.rollback().await?;
     result

@@ -3,7 +3,10 @@
 use crate::error::{Error, Result};
 use crate::migrations::Migrator;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    DbBackend, IsolationLevel, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -35,6 +38,22 @@ pub(crate) async fn connect(url: &str) -> Result<DatabaseConnection> {
 }
 
 /// A driver error from a raw sqlx call (sea-orm wraps only its own calls' errors).
+/// A read-only snapshot for reads that must agree with each other across several queries:
+/// REPEATABLE READ on PostgreSQL (its default gives each query a snapshot of its own), a read
+/// transaction on SQLite (which already sees one snapshot).
+pub(crate) async fn snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    let txn = if db.get_database_backend() == DbBackend::Postgres {
+        db.begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadOnly),
+        )
+        .await?
+    } else {
+        db.begin().await?
+    };
+    Ok(txn)
+}
+
 pub(crate) fn sqlx_failed(err: sea_orm::sqlx::Error) -> Error {
     Error::Internal(format!("database: {err}"))
 }

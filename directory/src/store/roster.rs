@@ -19,8 +19,8 @@ use crate::store::cache::MAX_AGE;
 use crate::store::signal::Changes;
 use crate::store::user_rows::{User, UserColumns};
 use sea_orm::{
-    AccessMode, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    IsolationLevel, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -179,19 +179,11 @@ fn seen(changes: &Changes) -> (u64, u64) {
 /// roster's for all.
 const BATCH: u64 = 1_000;
 
-/// Reads every user and membership in one snapshot (REPEATABLE READ on PostgreSQL, a read
-/// transaction on SQLite), so the two agree; its age counts from before the first read.
+/// Reads every user and membership in one snapshot, so the two agree; its age counts from
+/// before the first read.
 async fn load(db: &DatabaseConnection, seen: (u64, u64)) -> Result<Roster> {
     let built = Instant::now();
-    let txn = if db.get_database_backend() == DbBackend::Postgres {
-        db.begin_with_config(
-            Some(IsolationLevel::RepeatableRead),
-            Some(AccessMode::ReadOnly),
-        )
-        .await?
-    } else {
-        db.begin().await?
-    };
+    let txn = crate::store::db::snapshot(db).await?;
     let mut users = Vec::new();
     loop {
         let mut batch = users::Entity::find()
